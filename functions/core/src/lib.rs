@@ -1,0 +1,11 @@
+//! handoff-core: the domain of the handoff lead router.
+//!
+//! Providers verify and normalise webhooks into [`model::LeadEvent`]s, [`readiness`]
+//! decides whether the buyer is ready for sales, [`routing`] picks the teams to notify,
+//! and the [`store::LeadStore`] / [`notify::Notifier`] ports are implemented by the
+//! adapters under `infra/`. Nothing here knows about AWS or an HTTP framework.
+
+pub mod mask;
+pub mod model;
+pub mod providers;
+pub mod readiness;

@@ -1,0 +1,221 @@
+//! Readiness: has the buyer just done something that hands them from marketing to sales?
+//!
+//! Two kinds of rule decide, and every decision lists the ones that fired:
+//! - **actions** — per business type, a set of hot actions (configurable, see
+//!   [`Rules`]); e.g. B2B `demo_request`.
+//! - **free text** — [`text::detect`] reads the message (chat line, form answer) for a
+//!   question about price, a quote, a demo, a visit, availability or a start date;
+//!   declines ("not interested") and questions about an existing order are not hot.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Action, Business, Readiness, Reason, Stage};
+
+pub mod text;
+
+pub use text::{detect, TextSignal, Topic};
+
+/// Readiness rules for one business type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessRules {
+    /// Actions that make a lead hot on their own.
+    pub hot_actions: BTreeSet<Action>,
+    /// Whether free text may make a lead hot (default true).
+    #[serde(default = "yes")]
+    pub text: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The rules for every business type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    by_business: BTreeMap<Business, BusinessRules>,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        use Action::*;
+        let set = |a: &[Action]| BusinessRules {
+            hot_actions: a.iter().copied().collect(),
+            text: true,
+        };
+        let mut by_business = BTreeMap::new();
+        by_business.insert(
+            Business::Ecommerce,
+            set(&[AddToCart, CheckoutStarted, PaymentRequested]),
+        );
+        by_business.insert(
+            Business::B2b,
+            set(&[
+                DemoRequest,
+                PriceListDownload,
+                ProposalRequest,
+                CallRequest,
+                QuoteRequest,
+            ]),
+        );
+        by_business.insert(
+            Business::Services,
+            set(&[CallRequest, QuoteRequest, DemoRequest]),
+        );
+        Rules { by_business }
+    }
+}
+
+impl Rules {
+    /// Replaces the rules of one business type.
+    pub fn replace(&mut self, business: Business, rules: BusinessRules) {
+        self.by_business.insert(business, rules);
+    }
+
+    pub fn for_business(&self, business: Business) -> &BusinessRules {
+        &self.by_business[&business]
+    }
+}
+
+/// The score a nurture action carries on its own, so marketing can still rank them.
+fn nurture_score(action: Action) -> u8 {
+    match action {
+        Action::ContentDownload | Action::FormSubmission => 30,
+        Action::ChatMessage => 25,
+        Action::NewsletterSignup => 20,
+        Action::PageView => 10,
+        _ => 40, // an action that is hot elsewhere but not for this business
+    }
+}
+
+/// Classifies one lead event. `texts` are the free-text fields with their names
+/// (e.g. `("message", "how much is it?")`).
+pub fn classify(
+    rules: &Rules,
+    business: Business,
+    action: Action,
+    texts: &[(&str, &str)],
+) -> Readiness {
+    let r = rules.for_business(business);
+    let mut reasons = Vec::new();
+    let hot_action = r.hot_actions.contains(&action);
+    if hot_action {
+        reasons.push(Reason {
+            rule: format!("hot_action.{business}"),
+            field: "action".into(),
+            detail: format!("{action} is a readiness action for {business}"),
+        });
+    }
+
+    let mut hot_text = false;
+    let mut cooled = false;
+    if r.text {
+        for (field, t) in texts {
+            match detect(t) {
+                TextSignal::Hot { topic, matched } => {
+                    hot_text = true;
+                    reasons.push(Reason {
+                        rule: format!("text.{}", topic.as_str()),
+                        field: (*field).into(),
+                        detail: format!("asks about {}: \"{}\"", topic.describe(), matched),
+                    });
+                    break;
+                }
+                TextSignal::Decline { matched } => {
+                    cooled = true;
+                    reasons.push(Reason {
+                        rule: "text.decline".into(),
+                        field: (*field).into(),
+                        detail: format!("declines: \"{matched}\""),
+                    });
+                }
+                TextSignal::Support { matched } => {
+                    cooled = true;
+                    reasons.push(Reason {
+                        rule: "text.support".into(),
+                        field: (*field).into(),
+                        detail: format!("about an existing order or account: \"{matched}\""),
+                    });
+                }
+                TextSignal::Nothing => {}
+            }
+        }
+    }
+
+    let (stage, score) = match (hot_action, hot_text) {
+        (true, true) => (Stage::Hot, 95),
+        (true, false) => (Stage::Hot, if cooled { 60 } else { 80 }),
+        (false, true) => (Stage::Hot, 70),
+        (false, false) => (
+            Stage::Nurture,
+            if cooled { 5 } else { nurture_score(action) },
+        ),
+    };
+    if stage == Stage::Nurture && reasons.is_empty() {
+        reasons.push(Reason {
+            rule: format!("nurture.{business}"),
+            field: "action".into(),
+            detail: format!("{action} is not a readiness action for {business} and no text asked to buy"),
+        });
+    }
+    Readiness {
+        stage,
+        score,
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_hot_actions_follow_the_business_type() {
+        let rules = Rules::default();
+        let hot = |b, a| classify(&rules, b, a, &[]).stage == Stage::Hot;
+        assert!(hot(Business::Ecommerce, Action::AddToCart));
+        assert!(hot(Business::Ecommerce, Action::PaymentRequested));
+        assert!(!hot(Business::Ecommerce, Action::DemoRequest));
+        assert!(hot(Business::B2b, Action::PriceListDownload));
+        assert!(!hot(Business::B2b, Action::NewsletterSignup));
+        assert!(hot(Business::Services, Action::CallRequest));
+        assert!(!hot(Business::Services, Action::ProposalRequest));
+        assert!(!hot(Business::Services, Action::PageView));
+    }
+
+    #[test]
+    fn every_decision_names_its_rule_and_field() {
+        let rules = Rules::default();
+        let r = classify(&rules, Business::B2b, Action::DemoRequest, &[]);
+        assert_eq!(r.reasons[0].rule, "hot_action.b2b");
+        assert_eq!(r.reasons[0].field, "action");
+        assert!(r.score >= 60);
+        let r = classify(&rules, Business::B2b, Action::NewsletterSignup, &[]);
+        assert_eq!(r.stage, Stage::Nurture);
+        assert_eq!(r.reasons[0].rule, "nurture.b2b");
+        assert!(r.score < 60);
+    }
+
+    #[test]
+    fn replaced_rules_take_effect() {
+        let mut rules = Rules::default();
+        rules.replace(
+            Business::Ecommerce,
+            BusinessRules {
+                hot_actions: [Action::PaymentRequested].into_iter().collect(),
+                text: false,
+            },
+        );
+        let r = classify(&rules, Business::Ecommerce, Action::AddToCart, &[]);
+        assert_eq!(r.stage, Stage::Nurture);
+        let r = classify(
+            &rules,
+            Business::Ecommerce,
+            Action::ChatMessage,
+            &[("message", "how much does shipping cost?")],
+        );
+        assert_eq!(r.stage, Stage::Nurture, "text rules switched off");
+    }
+}
