@@ -5,7 +5,14 @@
 //! and the [`store::LeadStore`] / [`notify::Notifier`] ports are implemented by the
 //! adapters under `infra/`. Nothing here knows about AWS or an HTTP framework.
 
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod delivery;
 pub mod mask;
 pub mod model;
+pub mod notify;
 pub mod providers;
 pub mod readiness;
+pub mod routing;
+pub mod store;

@@ -283,16 +283,20 @@ mod tests {
             assert_eq!(a.as_str().parse::<Action>().unwrap(), *a);
             assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
         }
-        assert!("buy_now".parse::<Action>().unwrap_err().contains("add_to_cart"));
+        assert!("buy_now"
+            .parse::<Action>()
+            .unwrap_err()
+            .contains("add_to_cart"));
     }
 
     #[test]
     fn lead_event_requires_a_contact_route() {
         let e: LeadEvent = serde_json::from_str(r#"{"action":"demo_request"}"#).unwrap();
         assert!(e.validate().is_err());
-        let e: LeadEvent =
-            serde_json::from_str(r#"{"action":"demo_request","contact":{"phone":"+4915112345678"}}"#)
-                .unwrap();
+        let e: LeadEvent = serde_json::from_str(
+            r#"{"action":"demo_request","contact":{"phone":"+4915112345678"}}"#,
+        )
+        .unwrap();
         assert!(e.validate().is_ok());
         assert!(serde_json::from_str::<LeadEvent>(r#"{"action":"buy"}"#).is_err());
     }

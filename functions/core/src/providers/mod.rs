@@ -13,6 +13,7 @@ pub mod typeform;
 
 /// What a verified delivery turned out to be.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // short-lived, one per request; boxing buys nothing
 pub enum Parsed {
     /// A lead event, with the provider's delivery id (or a digest of the body when the
     /// provider sends none).
@@ -109,3 +110,6 @@ pub fn body_digest(body: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     format!("sha256:{}", hex::encode(Sha256::digest(body)))
 }
+
+/// Helpers shared by the provider modules (MACs, clean-up, URLs, HTML).
+mod util;

@@ -157,7 +157,9 @@ pub fn classify(
         reasons.push(Reason {
             rule: format!("nurture.{business}"),
             field: "action".into(),
-            detail: format!("{action} is not a readiness action for {business} and no text asked to buy"),
+            detail: format!(
+                "{action} is not a readiness action for {business} and no text asked to buy"
+            ),
         });
     }
     Readiness {

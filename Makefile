@@ -1,0 +1,16 @@
+# handoff — the two commands of the README, and a few more.
+.PHONY: run test check
+
+# Run the local server with the built-in demo configuration and embedded store.
+run:
+	cargo run --release -p handoff -- serve
+
+# Every test: fmt, clippy, unit, store contract and end-to-end tests.
+test:
+	scripts/test.sh
+
+# The quick checks before a commit.
+check:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test --workspace --lib

@@ -1,0 +1,836 @@
+//! Configuration: sources, teams, readiness rules and server settings, from TOML.
+//!
+//! Loading collects **every** problem with its location (`file:line:col: path: message`)
+//! instead of stopping at the first, so `handoff config check` can list them all.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::{Action, Business, Channel, ProviderKind};
+use crate::readiness::{BusinessRules, Rules};
+
+/// The built-in demo configuration (`handoff serve` without `--config`). Demo only:
+/// its secrets are published in the README.
+pub const DEMO_TOML: &str = include_str!("demo.toml");
+
+/// A secret value. Never printed: `Debug` and `Display` show `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub provider: ProviderKind,
+    pub business: Business,
+    pub channel: Channel,
+    pub secret: Secret,
+    /// The action a form stands for when its payload does not say.
+    pub default_action: Option<Action>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyKind {
+    Console,
+    Slack,
+    Webhook,
+}
+
+impl NotifyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifyKind::Console => "console",
+            NotifyKind::Slack => "slack",
+            NotifyKind::Webhook => "webhook",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NotifyTarget {
+    pub kind: NotifyKind,
+    pub url: Option<String>,
+    /// Standard Webhooks signing secret (`whsec_…`) for `webhook` targets.
+    pub secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: String,
+    pub channels: BTreeSet<Channel>,
+    pub notify: Vec<NotifyTarget>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Bearer token for the read routes; `None` leaves them open (loopback only).
+    pub api_token: Option<Secret>,
+    /// Base URL used in links to leads (e.g. in Slack messages).
+    pub public_url: String,
+    /// How long raw payloads are kept.
+    pub raw_payload_ttl: chrono::Duration,
+}
+
+/// Notification retry policy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeliveryPolicy {
+    /// Attempts before a notification becomes a dead letter (≥ 1).
+    pub max_attempts: u32,
+    pub backoff_initial: chrono::Duration,
+    pub backoff_max: chrono::Duration,
+}
+
+impl DeliveryPolicy {
+    /// Delay before attempt `attempts + 1`, after `attempts` failed ones: doubling from
+    /// `backoff_initial`, capped at `backoff_max`.
+    pub fn backoff(&self, attempts: u32) -> chrono::Duration {
+        let factor = 1i64 << attempts.saturating_sub(1).min(20);
+        let ms = self
+            .backoff_initial
+            .num_milliseconds()
+            .saturating_mul(factor);
+        chrono::Duration::milliseconds(ms.min(self.backoff_max.num_milliseconds()))
+    }
+}
+
+impl Default for DeliveryPolicy {
+    fn default() -> Self {
+        DeliveryPolicy {
+            max_attempts: 5,
+            backoff_initial: chrono::Duration::seconds(2),
+            backoff_max: chrono::Duration::minutes(5),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub delivery: DeliveryPolicy,
+    pub sources: BTreeMap<String, Source>,
+    pub teams: Vec<Team>,
+    pub rules: Rules,
+}
+
+/// One problem in a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `file:line:col`, or just `file` when no position is known.
+    pub location: String,
+    /// TOML path, e.g. `source[1].provider`.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}: {}", self.location, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.location, self.path, self.message)
+        }
+    }
+}
+
+// ---- raw (as written) -------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    server: RawServer,
+    #[serde(default)]
+    delivery: RawDelivery,
+    #[serde(default)]
+    source: Vec<RawSource>,
+    #[serde(default)]
+    team: Vec<RawTeam>,
+    #[serde(default)]
+    readiness: BTreeMap<Spanned<String>, RawRules>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    api_token: Option<Spanned<String>>,
+    api_token_env: Option<Spanned<String>>,
+    public_url: Option<Spanned<String>>,
+    raw_payload_ttl_hours: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDelivery {
+    max_attempts: Option<Spanned<i64>>,
+    backoff_initial_ms: Option<Spanned<i64>>,
+    backoff_max_ms: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: Spanned<String>,
+    provider: Spanned<String>,
+    business: Spanned<String>,
+    channel: Spanned<String>,
+    secret: Option<Spanned<String>>,
+    secret_env: Option<Spanned<String>>,
+    action: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTeam {
+    name: Spanned<String>,
+    channels: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    notify: Vec<RawNotify>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotify {
+    kind: Spanned<String>,
+    url: Option<Spanned<String>>,
+    secret: Option<Spanned<String>>,
+    secret_env: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    hot_actions: Spanned<Vec<Spanned<String>>>,
+    #[serde(default = "yes")]
+    text: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A Standard Webhooks secret is `whsec_` + base64 (the prefix is optional).
+fn check_whsec(s: &str) -> Result<(), String> {
+    use base64::Engine;
+    let b64 = s.strip_prefix("whsec_").unwrap_or(s);
+    match base64::engine::general_purpose::STANDARD.decode(b64) {
+        Ok(k) if !k.is_empty() => Ok(()),
+        _ => Err("a Standard Webhooks secret must be whsec_ followed by base64".into()),
+    }
+}
+
+/// Collects problems with positions computed from byte spans.
+struct Problems<'a> {
+    origin: &'a str,
+    text: &'a str,
+    list: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn at(
+        &mut self,
+        span: std::ops::Range<usize>,
+        path: impl Into<String>,
+        msg: impl Into<String>,
+    ) {
+        let (line, col) = line_col(self.text, span.start);
+        self.list.push(Problem {
+            location: format!("{}:{line}:{col}", self.origin),
+            path: path.into(),
+            message: msg.into(),
+        });
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn parse_enum<T: std::str::FromStr<Err = String>>(
+    p: &mut Problems<'_>,
+    v: &Spanned<String>,
+    path: String,
+) -> Option<T> {
+    match v.get_ref().parse::<T>() {
+        Ok(t) => Some(t),
+        Err(e) => {
+            p.at(v.span(), path, e);
+            None
+        }
+    }
+}
+
+/// Resolves `secret` / `secret_env` (exactly one).
+fn resolve_secret(
+    p: &mut Problems<'_>,
+    secret: &Option<Spanned<String>>,
+    secret_env: &Option<Spanned<String>>,
+    path: &str,
+    whole: std::ops::Range<usize>,
+    env: &dyn Fn(&str) -> Option<String>,
+    required: bool,
+) -> Option<Secret> {
+    match (secret, secret_env) {
+        (Some(s), None) => {
+            if s.get_ref().is_empty() {
+                p.at(s.span(), format!("{path}.secret"), "is empty");
+                None
+            } else {
+                Some(Secret::new(s.get_ref().clone()))
+            }
+        }
+        (None, Some(e)) => match env(e.get_ref()) {
+            Some(v) if !v.is_empty() => Some(Secret::new(v)),
+            _ => {
+                p.at(
+                    e.span(),
+                    format!("{path}.secret_env"),
+                    format!("environment variable {} is not set", e.get_ref()),
+                );
+                None
+            }
+        },
+        (Some(s), Some(_)) => {
+            p.at(s.span(), path, "set either secret or secret_env, not both");
+            None
+        }
+        (None, None) => {
+            if required {
+                p.at(
+                    whole,
+                    path,
+                    "a signing secret is required: set secret or secret_env",
+                );
+            }
+            None
+        }
+    }
+}
+
+impl Config {
+    /// The built-in demo configuration.
+    pub fn demo() -> Config {
+        Config::from_toml_str(DEMO_TOML, "<demo>", &|_| None).expect("demo config is valid")
+    }
+
+    /// Reads and validates a file; environment variables come from the process.
+    pub fn load(path: &std::path::Path) -> Result<Config, Vec<Problem>> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![Problem {
+                location: origin.clone(),
+                path: String::new(),
+                message: format!("cannot read: {e}"),
+            }]
+        })?;
+        Config::from_toml_str(&text, &origin, &|k| std::env::var(k).ok())
+    }
+
+    /// Parses and validates `text`; `origin` names it in problem locations; `env`
+    /// resolves `*_env` settings.
+    pub fn from_toml_str(
+        text: &str,
+        origin: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, Vec<Problem>> {
+        let mut p = Problems {
+            origin,
+            text,
+            list: Vec::new(),
+        };
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                p.at(span, "", e.message().trim().to_string());
+                return Err(p.list);
+            }
+        };
+
+        // [server]
+        let api_token = resolve_secret(
+            &mut p,
+            &raw.server.api_token,
+            &raw.server.api_token_env,
+            "server.api_token",
+            0..0,
+            env,
+            false,
+        );
+        let public_url = match &raw.server.public_url {
+            Some(u)
+                if !(u.get_ref().starts_with("http://") || u.get_ref().starts_with("https://")) =>
+            {
+                p.at(
+                    u.span(),
+                    "server.public_url",
+                    "must start with http:// or https://",
+                );
+                String::new()
+            }
+            Some(u) => u.get_ref().trim_end_matches('/').to_string(),
+            None => "http://127.0.0.1:3000".into(),
+        };
+        let ttl_hours = match &raw.server.raw_payload_ttl_hours {
+            Some(h) if !(1..=24 * 365).contains(h.get_ref()) => {
+                p.at(
+                    h.span(),
+                    "server.raw_payload_ttl_hours",
+                    "must be between 1 and 8760",
+                );
+                72
+            }
+            Some(h) => *h.get_ref(),
+            None => 72,
+        };
+
+        // [delivery]
+        let mut delivery = DeliveryPolicy::default();
+        let mut int_in = |v: &Option<Spanned<i64>>,
+                          path: &str,
+                          range: std::ops::RangeInclusive<i64>|
+         -> Option<i64> {
+            let v = v.as_ref()?;
+            if range.contains(v.get_ref()) {
+                Some(*v.get_ref())
+            } else {
+                p.at(
+                    v.span(),
+                    path,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                );
+                None
+            }
+        };
+        if let Some(n) = int_in(&raw.delivery.max_attempts, "delivery.max_attempts", 1..=50) {
+            delivery.max_attempts = n as u32;
+        }
+        if let Some(n) = int_in(
+            &raw.delivery.backoff_initial_ms,
+            "delivery.backoff_initial_ms",
+            1..=3_600_000,
+        ) {
+            delivery.backoff_initial = chrono::Duration::milliseconds(n);
+        }
+        if let Some(n) = int_in(
+            &raw.delivery.backoff_max_ms,
+            "delivery.backoff_max_ms",
+            1..=86_400_000,
+        ) {
+            delivery.backoff_max = chrono::Duration::milliseconds(n);
+        }
+
+        // [[source]]
+        let mut sources = BTreeMap::new();
+        for (i, s) in raw.source.iter().enumerate() {
+            let path = format!("source[{i}]");
+            let id = s.id.get_ref().clone();
+            let id_ok = !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !id_ok {
+                p.at(
+                    s.id.span(),
+                    format!("{path}.id"),
+                    "must be 1-64 characters of a-z, A-Z, 0-9, - and _",
+                );
+            } else if sources.contains_key(&id) {
+                p.at(
+                    s.id.span(),
+                    format!("{path}.id"),
+                    format!("duplicate source id {id:?}"),
+                );
+            }
+            let provider =
+                parse_enum::<ProviderKind>(&mut p, &s.provider, format!("{path}.provider"));
+            let business = parse_enum::<Business>(&mut p, &s.business, format!("{path}.business"));
+            let channel = parse_enum::<Channel>(&mut p, &s.channel, format!("{path}.channel"));
+            let default_action = s
+                .action
+                .as_ref()
+                .and_then(|a| parse_enum::<Action>(&mut p, a, format!("{path}.action")));
+            let secret = resolve_secret(
+                &mut p,
+                &s.secret,
+                &s.secret_env,
+                &path,
+                s.id.span(),
+                env,
+                true,
+            );
+            if let (Some(ProviderKind::Standard), Some(sec)) = (provider, &secret) {
+                if let Err(e) = check_whsec(sec.expose()) {
+                    let span = s
+                        .secret
+                        .as_ref()
+                        .or(s.secret_env.as_ref())
+                        .map(|v| v.span())
+                        .unwrap_or(0..0);
+                    p.at(span, format!("{path}.secret"), e);
+                }
+            }
+            if let (true, Some(provider), Some(business), Some(channel), Some(secret)) =
+                (id_ok, provider, business, channel, secret)
+            {
+                sources.entry(id.clone()).or_insert(Source {
+                    id,
+                    provider,
+                    business,
+                    channel,
+                    secret,
+                    default_action,
+                });
+            }
+        }
+        if raw.source.is_empty() {
+            p.at(
+                0..0,
+                "source",
+                "no [[source]] is configured: nothing could post webhooks",
+            );
+        }
+
+        // [[team]]
+        let mut teams: Vec<Team> = Vec::new();
+        for (i, t) in raw.team.iter().enumerate() {
+            let path = format!("team[{i}]");
+            let name = t.name.get_ref().clone();
+            let name_ok =
+                !name.is_empty() && !name.contains('.') && name.chars().all(|c| !c.is_control());
+            if !name_ok {
+                p.at(
+                    t.name.span(),
+                    format!("{path}.name"),
+                    "must be non-empty and contain no '.'",
+                );
+            } else if teams.iter().any(|x| x.name == name) {
+                p.at(
+                    t.name.span(),
+                    format!("{path}.name"),
+                    format!("duplicate team name {name:?}"),
+                );
+            }
+            let mut channels = BTreeSet::new();
+            for (j, c) in t.channels.get_ref().iter().enumerate() {
+                if let Some(c) = parse_enum::<Channel>(&mut p, c, format!("{path}.channels[{j}]")) {
+                    channels.insert(c);
+                }
+            }
+            if t.channels.get_ref().is_empty() {
+                p.at(
+                    t.channels.span(),
+                    format!("{path}.channels"),
+                    "lists no channel",
+                );
+            }
+            if t.notify.is_empty() {
+                p.at(
+                    t.name.span(),
+                    format!("{path}.notify"),
+                    "has no [[team.notify]] entry",
+                );
+            }
+            let mut notify = Vec::new();
+            for (j, n) in t.notify.iter().enumerate() {
+                let npath = format!("{path}.notify[{j}]");
+                let kind = match n.kind.get_ref().as_str() {
+                    "console" => Some(NotifyKind::Console),
+                    "slack" => Some(NotifyKind::Slack),
+                    "webhook" => Some(NotifyKind::Webhook),
+                    other => {
+                        p.at(
+                            n.kind.span(),
+                            format!("{npath}.kind"),
+                            format!("unknown notify kind {other:?}, expected one of: console, slack, webhook"),
+                        );
+                        None
+                    }
+                };
+                let url = match (&kind, &n.url) {
+                    (Some(NotifyKind::Console), Some(u)) => {
+                        p.at(u.span(), format!("{npath}.url"), "console takes no url");
+                        None
+                    }
+                    (Some(NotifyKind::Slack | NotifyKind::Webhook), None) => {
+                        p.at(
+                            n.kind.span(),
+                            format!("{npath}.url"),
+                            format!("{} needs a url", n.kind.get_ref()),
+                        );
+                        None
+                    }
+                    (_, Some(u))
+                        if !(u.get_ref().starts_with("http://")
+                            || u.get_ref().starts_with("https://")) =>
+                    {
+                        p.at(
+                            u.span(),
+                            format!("{npath}.url"),
+                            "must start with http:// or https://",
+                        );
+                        None
+                    }
+                    (_, u) => u.as_ref().map(|u| u.get_ref().clone()),
+                };
+                let secret = resolve_secret(
+                    &mut p,
+                    &n.secret,
+                    &n.secret_env,
+                    &npath,
+                    n.kind.span(),
+                    env,
+                    false,
+                );
+                if let Some(sec) = &secret {
+                    if kind != Some(NotifyKind::Webhook) {
+                        p.at(
+                            n.kind.span(),
+                            format!("{npath}.secret"),
+                            "only webhook notifications are signed",
+                        );
+                    } else if let Err(e) = check_whsec(sec.expose()) {
+                        p.at(n.kind.span(), format!("{npath}.secret"), e);
+                    }
+                }
+                if let Some(kind) = kind {
+                    notify.push(NotifyTarget { kind, url, secret });
+                }
+            }
+            if name_ok {
+                teams.push(Team {
+                    name,
+                    channels,
+                    notify,
+                });
+            }
+        }
+
+        // [readiness.<business>]
+        let mut rules = Rules::default();
+        for (b, r) in &raw.readiness {
+            let path = format!("readiness.{}", b.get_ref());
+            let Some(business) = parse_enum::<Business>(&mut p, b, path.clone()) else {
+                continue;
+            };
+            let mut hot = BTreeSet::new();
+            for (j, a) in r.hot_actions.get_ref().iter().enumerate() {
+                if let Some(a) = parse_enum::<Action>(&mut p, a, format!("{path}.hot_actions[{j}]"))
+                {
+                    hot.insert(a);
+                }
+            }
+            rules.replace(
+                business,
+                BusinessRules {
+                    hot_actions: hot,
+                    text: r.text,
+                },
+            );
+        }
+
+        if !p.list.is_empty() {
+            return Err(p.list);
+        }
+        Ok(Config {
+            server: ServerConfig {
+                api_token,
+                public_url,
+                raw_payload_ttl: chrono::Duration::hours(ttl_hours),
+            },
+            delivery,
+            sources,
+            teams,
+            rules,
+        })
+    }
+
+    /// A one-paragraph summary for `config check`.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "{} source(s), {} team(s), {} notify target(s); read routes {}",
+            self.sources.len(),
+            self.teams.len(),
+            self.teams.iter().map(|t| t.notify.len()).sum::<usize>(),
+            if self.server.api_token.is_some() {
+                "need a bearer token"
+            } else {
+                "are open (loopback only)"
+            },
+        );
+        for src in self.sources.values() {
+            s.push_str(&format!(
+                "\n  source {}: {} / {} / {}",
+                src.id, src.provider, src.business, src.channel
+            ));
+        }
+        for t in &self.teams {
+            let ch: Vec<_> = t.channels.iter().map(|c| c.as_str()).collect();
+            let kinds: Vec<_> = t.notify.iter().map(|n| n.kind.as_str()).collect();
+            s.push_str(&format!(
+                "\n  team {}: channels [{}] → {}",
+                t.name,
+                ch.join(", "),
+                kinds.join(", ")
+            ));
+        }
+        let unrouted: Vec<_> = self
+            .sources
+            .values()
+            .filter(|s| !self.teams.iter().any(|t| t.channels.contains(&s.channel)))
+            .map(|s| s.id.as_str())
+            .collect();
+        if !unrouted.is_empty() {
+            s.push_str(&format!(
+                "\n  warning: no team takes the channel of source(s) {}: their hot leads notify no one",
+                unrouted.join(", ")
+            ));
+        }
+        s
+    }
+
+    pub fn team(&self, name: &str) -> Option<&Team> {
+        self.teams.iter().find(|t| t.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, Vec<Problem>> {
+        Config::from_toml_str(text, "t.toml", &|k| {
+            (k == "SET").then(|| "s3cret".to_string())
+        })
+    }
+
+    #[test]
+    fn demo_config_is_valid_and_covers_every_channel() {
+        let c = Config::demo();
+        for id in ["demo-b2b", "demo-form", "demo-shop", "demo-chat"] {
+            assert!(c.sources.contains_key(id), "{id}");
+        }
+        for ch in Channel::ALL {
+            assert!(
+                c.teams.iter().any(|t| t.channels.contains(ch)),
+                "{ch} has no team"
+            );
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let text = r#"
+[[source]]
+id = "a"
+provider = "typefrom"
+business = "b2b"
+channel = "web_form"
+secret_env = "UNSET"
+
+[[team]]
+name = "x"
+channels = ["web_form", "fax"]
+[[team.notify]]
+kind = "slack"
+"#;
+        let errs = load(text).unwrap_err();
+        let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert!(
+            msgs.iter().any(|m| m
+                .starts_with("t.toml:4:12: source[0].provider: unknown providerkind \"typefrom\"")),
+            "{msgs:#?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("t.toml:7:") && m.contains("UNSET is not set")),
+            "{msgs:#?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("team[0].channels[1]") && m.contains("\"fax\"")),
+            "{msgs:#?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("team[0].notify[0].url: slack needs a url")),
+            "{msgs:#?}"
+        );
+        assert_eq!(errs.len(), 4, "{msgs:#?}");
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let errs = load("[[source]]\nid = \n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].location.starts_with("t.toml:2:"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn readiness_rules_replace_the_defaults_per_business() {
+        let text = r#"
+[[source]]
+id = "a"
+provider = "typeform"
+business = "ecommerce"
+channel = "web_form"
+secret_env = "SET"
+
+[readiness.ecommerce]
+hot_actions = ["payment_requested"]
+"#;
+        let c = load(text).unwrap();
+        assert_eq!(c.sources["a"].secret.expose(), "s3cret");
+        let r = c.rules.for_business(Business::Ecommerce);
+        assert_eq!(r.hot_actions.len(), 1);
+        assert!(r.text);
+        // other business types keep their defaults
+        assert!(c
+            .rules
+            .for_business(Business::B2b)
+            .hot_actions
+            .contains(&Action::DemoRequest));
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let c = Config::demo();
+        let dbg = format!("{c:?}");
+        for s in c.sources.values() {
+            assert!(!dbg.contains(s.secret.expose()));
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let p = DeliveryPolicy {
+            max_attempts: 5,
+            backoff_initial: chrono::Duration::milliseconds(100),
+            backoff_max: chrono::Duration::milliseconds(350),
+        };
+        assert_eq!(p.backoff(1).num_milliseconds(), 100);
+        assert_eq!(p.backoff(2).num_milliseconds(), 200);
+        assert_eq!(p.backoff(3).num_milliseconds(), 350);
+        assert_eq!(p.backoff(40).num_milliseconds(), 350);
+    }
+}

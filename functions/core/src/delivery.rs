@@ -1,0 +1,90 @@
+//! Delivering the outbox: one attempt for one notification, with the retry policy.
+//! The local server's loop and the `dispatch` Lambda both call [`Dispatcher::deliver`].
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::notify::{Notifier, NotifyError, Outgoing};
+use crate::store::{Attempt, DeliveryState, LeadStore, Notification, StoreError};
+
+/// How long a claimed notification is reserved for the worker sending it.
+pub fn lease() -> chrono::Duration {
+    chrono::Duration::seconds(60)
+}
+
+pub struct Dispatcher {
+    pub store: Arc<dyn LeadStore>,
+    pub notifier: Arc<dyn Notifier>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Dispatcher {
+    /// Sends one notification once and records the outcome: sent, retry later (with
+    /// backoff) or dead letter (after `max_attempts`, a permanent error, or when its
+    /// team or notify entry is no longer configured). Returns the updated record.
+    pub async fn deliver(
+        &self,
+        config: &Config,
+        n: &Notification,
+    ) -> Result<Notification, StoreError> {
+        if n.state != DeliveryState::Pending {
+            return Ok(n.clone());
+        }
+        let target = config
+            .team(&n.team)
+            .and_then(|t| t.notify.get(n.notify_index));
+        let result = match (target, self.store.get_lead(&n.lead_id).await?) {
+            (None, _) => Err(NotifyError::Permanent(format!(
+                "team {:?} has no notify entry {} any more",
+                n.team, n.notify_index
+            ))),
+            (_, None) => Err(NotifyError::Permanent(format!(
+                "lead {} not found",
+                n.lead_id
+            ))),
+            (Some(target), Some(lead)) => {
+                let out = Outgoing {
+                    notification: n,
+                    target,
+                    lead: &lead,
+                    link: format!("{}/leads/{}", config.server.public_url, lead.id),
+                };
+                self.notifier.send(&out).await
+            }
+        };
+        let now = self.clock.now();
+        let attempt = match result {
+            Ok(()) => Attempt::Sent,
+            Err(NotifyError::Permanent(error)) => Attempt::Dead { error },
+            Err(NotifyError::Retryable(error)) => {
+                let attempts = n.attempts + 1;
+                if attempts >= config.delivery.max_attempts {
+                    Attempt::Dead {
+                        error: format!("gave up after {attempts} attempts: {error}"),
+                    }
+                } else {
+                    Attempt::Retry {
+                        error,
+                        next_attempt_at: now + config.delivery.backoff(attempts),
+                    }
+                }
+            }
+        };
+        match &attempt {
+            Attempt::Sent => {
+                tracing::info!(notification = %n.id, lead_id = %n.lead_id, team = %n.team, "notification sent")
+            }
+            Attempt::Retry {
+                error,
+                next_attempt_at,
+            } => {
+                tracing::warn!(notification = %n.id, lead_id = %n.lead_id, %error, retry_at = %next_attempt_at, "notification failed, will retry")
+            }
+            Attempt::Dead { error } => {
+                tracing::error!(notification = %n.id, lead_id = %n.lead_id, %error, "notification is a dead letter")
+            }
+        }
+        self.store.record_attempt(&n.id, attempt, now).await
+    }
+}

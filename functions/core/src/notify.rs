@@ -1,0 +1,206 @@
+//! Notifications: what a sales team receives about a hot lead, and the port that sends it.
+//!
+//! The message bodies are built here (pure functions, tested); the adapters in
+//! `infra/notify` only move bytes.
+
+use async_trait::async_trait;
+use serde_json::{json, Value};
+
+use crate::config::NotifyTarget;
+use crate::model::Lead;
+use crate::store::Notification;
+
+/// Why a send failed. `Permanent` failures (e.g. a 404 from the receiver) become dead
+/// letters at once; `Retryable` ones are retried with backoff.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotifyError {
+    #[error("{0}")]
+    Retryable(String),
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// Everything a notifier needs to send one notification.
+pub struct Outgoing<'a> {
+    pub notification: &'a Notification,
+    pub target: &'a NotifyTarget,
+    pub lead: &'a Lead,
+    /// Link to the lead (`{public_url}/leads/{id}`).
+    pub link: String,
+}
+
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    async fn send(&self, out: &Outgoing<'_>) -> Result<(), NotifyError>;
+}
+
+/// Escapes user text for Slack mrkdwn (`&`, `<`, `>`), so a message cannot ping
+/// `<!channel>` or forge links.
+pub fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn who(lead: &Lead) -> String {
+    let c = &lead.contact;
+    let mut parts = Vec::new();
+    if let Some(n) = &c.name {
+        parts.push(n.clone());
+    }
+    if let Some(co) = &c.company {
+        parts.push(format!("({co})"));
+    }
+    if parts.is_empty() {
+        parts.push("A buyer".into());
+    }
+    parts.join(" ")
+}
+
+fn campaign(lead: &Lead) -> String {
+    let u = &lead.utm;
+    match (&u.source, &u.campaign) {
+        (Some(s), Some(c)) => format!("{s} / {c}"),
+        (Some(s), None) => s.clone(),
+        (None, Some(c)) => c.clone(),
+        (None, None) => "no campaign".into(),
+    }
+}
+
+fn why(lead: &Lead) -> String {
+    lead.reasons
+        .iter()
+        .map(|r| r.detail.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Slack incoming-webhook body: `text` (fallback and notifications) plus Block Kit blocks.
+pub fn slack_message(lead: &Lead, link: &str) -> Value {
+    let e = slack_escape;
+    let text = format!(
+        "Hot lead: {} — {} via {} (score {})",
+        e(&who(lead)),
+        lead.action,
+        lead.source_id,
+        lead.score
+    );
+    let mut contact = Vec::new();
+    if let Some(m) = &lead.contact.email {
+        contact.push(format!("*E-mail:* {}", e(m)));
+    }
+    if let Some(p) = &lead.contact.phone {
+        contact.push(format!("*Phone:* {}", e(p)));
+    }
+    let mut blocks = vec![
+        json!({"type": "header", "text": {"type": "plain_text", "text": format!("Hot lead: {}", e(&who(lead))), "emoji": true}}),
+        json!({"type": "section", "fields": [
+            {"type": "mrkdwn", "text": format!("*Who:*\n{}", e(&who(lead)))},
+            {"type": "mrkdwn", "text": format!("*Action:*\n{} ({})", lead.action, lead.channel)},
+            {"type": "mrkdwn", "text": format!("*Source / campaign:*\n{} · {}", e(&lead.source_id), e(&campaign(lead)))},
+            {"type": "mrkdwn", "text": format!("*Score:*\n{}", lead.score)},
+        ]}),
+    ];
+    if !contact.is_empty() {
+        blocks.push(
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": contact.join("\n")}}),
+        );
+    }
+    blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("*Why hot:* {}", e(&why(lead)))}}));
+    if let Some(m) = &lead.message {
+        let short: String = m.chars().take(500).collect();
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("> {}", e(&short).replace('\n', "\n> "))}}));
+    }
+    blocks.push(json!({"type": "actions", "elements": [
+        {"type": "button", "text": {"type": "plain_text", "text": "Open lead"}, "url": link}
+    ]}));
+    json!({"text": text, "blocks": blocks})
+}
+
+/// Generic webhook body (CRM): the lead and its readiness.
+pub fn webhook_message(lead: &Lead, notification: &Notification, link: &str) -> Value {
+    json!({
+        "type": "lead.hot",
+        "notification_id": notification.id,
+        "team": notification.team,
+        "link": link,
+        "lead": lead,
+        "readiness": lead.readiness(),
+    })
+}
+
+/// One console line; contact details masked (the console is a log).
+pub fn console_line(lead: &Lead, team: &str, link: &str) -> String {
+    format!(
+        "HOT LEAD [{team}] {} via {} ({}) score {} contact {} campaign {} — {} — {link}",
+        lead.action,
+        lead.source_id,
+        lead.channel,
+        lead.score,
+        lead.contact.masked(),
+        campaign(lead),
+        why(lead),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use chrono::{TimeZone, Utc};
+
+    fn lead() -> Lead {
+        Lead {
+            id: "ld_1".into(),
+            source_id: "demo-b2b".into(),
+            delivery_id: "d1".into(),
+            provider: ProviderKind::Standard,
+            business: Business::B2b,
+            channel: Channel::WebForm,
+            action: Action::DemoRequest,
+            contact: Contact {
+                email: Some("ana@example.com".into()),
+                phone: None,
+                name: Some("Ana <!channel>".into()),
+                company: Some("Acme & Co".into()),
+            },
+            message: Some("<script> how much?".into()),
+            utm: Utm {
+                source: Some("google".into()),
+                campaign: Some("spring".into()),
+                ..Default::default()
+            },
+            occurred_at: None,
+            received_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            stage: Stage::Hot,
+            score: 80,
+            reasons: vec![Reason {
+                rule: "hot_action.b2b".into(),
+                field: "action".into(),
+                detail: "demo_request is a readiness action for b2b".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn slack_message_escapes_user_text_and_links_the_lead() {
+        let v = slack_message(&lead(), "http://x/leads/ld_1");
+        let s = v.to_string();
+        assert!(!s.contains("<!channel>"), "{s}");
+        assert!(s.contains("Ana &lt;!channel&gt;"));
+        assert!(s.contains("Acme &amp; Co"));
+        assert!(s.contains("&lt;script&gt;"));
+        assert!(s.contains("http://x/leads/ld_1"));
+        assert!(v["text"].as_str().unwrap().starts_with("Hot lead:"));
+        assert!(v["blocks"].as_array().unwrap().len() >= 4);
+        assert!(s.contains("google · spring") || s.contains("google / spring"));
+    }
+
+    #[test]
+    fn console_line_masks_contact_details() {
+        let l = console_line(&lead(), "web", "http://x/leads/ld_1");
+        assert!(!l.contains("ana@example.com"));
+        assert!(l.contains("a***@example.com"));
+        assert!(l.contains("demo_request"));
+    }
+}

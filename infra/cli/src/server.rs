@@ -1,0 +1,197 @@
+//! The local server: the same routes as the Lambda functions, the embedded store, and a
+//! delivery loop that sends the outbox (also what was pending before a restart).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use handoff_core::app::{App, Request, Response, MAX_BODY_BYTES};
+use handoff_core::clock::{Clock, SystemClock};
+use handoff_core::config::Config;
+use handoff_core::delivery::{lease, Dispatcher};
+use handoff_core::model::Headers;
+use handoff_core::store::LeadStore;
+use handoff_embedded::EmbeddedStore;
+use http_body_util::BodyExt;
+use tokio::sync::{Notify, Semaphore};
+
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Running the built-in demo configuration (says so at start-up).
+    pub demo: bool,
+}
+
+/// Runs until SIGINT/SIGTERM.
+pub async fn serve(config: Config, opts: ServeOptions) -> Result<(), String> {
+    if !opts.listen.ip().is_loopback() && config.server.api_token.is_none() {
+        return Err(format!(
+            "refusing to listen on {} without [server] api_token: leads are personal data",
+            opts.listen
+        ));
+    }
+    let store: Arc<dyn LeadStore> = Arc::new(
+        EmbeddedStore::open(&opts.data_dir)
+            .map_err(|e| format!("cannot open the store in {}: {e}", opts.data_dir.display()))?,
+    );
+    let listener = tokio::net::TcpListener::bind(opts.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let wake = Arc::new(Notify::new());
+    let w = wake.clone();
+    let app = Arc::new(
+        App::new(config, store.clone(), clock.clone()).with_waker(Arc::new(move || w.notify_one())),
+    );
+    let notifier = Arc::new(handoff_notify::HttpNotifier::new(Duration::from_secs(10)));
+    let dispatcher = Arc::new(Dispatcher {
+        store: store.clone(),
+        notifier,
+        clock: clock.clone(),
+    });
+    tokio::spawn(delivery_loop(app.clone(), dispatcher, wake));
+    tokio::spawn(purge_loop(store.clone(), clock));
+
+    let cfg = app.config();
+    let ids: Vec<&str> = cfg.sources.keys().map(|s| s.as_str()).collect();
+    eprintln!(
+        "handoff listening on http://{addr} ({} configuration; sources: {}; data in {})",
+        if opts.demo { "built-in DEMO" } else { "file" },
+        ids.join(", "),
+        opts.data_dir.display()
+    );
+    let router = axum::Router::new().fallback(handle).with_state(app);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down");
+}
+
+/// The one axum handler: converts, prechecks (404/413 before the body is read), reads
+/// at most the limit, and hands the request to the shared [`App`].
+async fn handle(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str();
+    let path = parts.uri.path();
+    let content_length = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(r) = app.precheck(method, path, content_length) {
+        return to_axum(r);
+    }
+    let bytes = match http_body_util::Limited::new(body, MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
+        Ok(c) => c.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return to_axum(Response::payload_too_large())
+        }
+        Err(_) => {
+            return to_axum(Response::error(
+                400,
+                "bad_request",
+                "the request body could not be read",
+            ))
+        }
+    };
+    let headers: Headers = parts
+        .headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?.to_string())))
+        .collect();
+    let r = app
+        .handle(Request {
+            method,
+            path,
+            query: parts.uri.query(),
+            headers: &headers,
+            body: &bytes,
+        })
+        .await;
+    to_axum(r)
+}
+
+fn to_axum(r: Response) -> axum::response::Response {
+    let mut resp = axum::response::Response::new(Body::from(r.body.to_string()));
+    *resp.status_mut() =
+        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+/// Sends due notifications: woken after each stored hot lead, and every 250 ms for
+/// retries (and, after a restart, what was pending).
+async fn delivery_loop(app: Arc<App>, dispatcher: Arc<Dispatcher>, wake: Arc<Notify>) {
+    const BATCH: usize = 64;
+    let permits = Arc::new(Semaphore::new(32));
+    loop {
+        let now = dispatcher.clock.now();
+        let due = match dispatcher.store.claim_due(now, lease(), BATCH).await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the outbox");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let full = due.len() == BATCH;
+        let config = app.config();
+        for n in due {
+            let permit = permits
+                .clone()
+                .acquire_owned()
+                .await
+                .expect("semaphore open");
+            let d = dispatcher.clone();
+            let config = config.clone();
+            tokio::spawn(async move {
+                if let Err(e) = d.deliver(&config, &n).await {
+                    tracing::error!(notification = %n.id, error = %e, "cannot record a delivery attempt; it will be retried after its lease");
+                }
+                drop(permit);
+            });
+        }
+        if !full {
+            let _ = tokio::time::timeout(Duration::from_millis(250), wake.notified()).await;
+        }
+    }
+}
+
+/// Deletes expired raw payloads at start-up and hourly.
+async fn purge_loop(store: Arc<dyn LeadStore>, clock: Arc<dyn Clock>) {
+    loop {
+        match store.purge_expired_raw(clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(purged = n, "expired raw payloads deleted"),
+            Err(e) => tracing::warn!(error = %e, "raw payload purge failed"),
+        }
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    }
+}

@@ -1,0 +1,134 @@
+//! Notifier adapters: `console` prints, `slack` posts Slack-compatible JSON, `webhook`
+//! posts the lead as JSON, signed per Standard Webhooks when the entry has a secret.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use handoff_core::config::NotifyKind;
+use handoff_core::notify::{self, Notifier, NotifyError, Outgoing};
+use handoff_core::providers::standard;
+
+/// Where console notifications go (stdout by default; a buffer in tests).
+pub type ConsoleSink = Arc<Mutex<dyn Write + Send>>;
+
+/// Sends every notify kind handoff supports.
+pub struct HttpNotifier {
+    client: reqwest::Client,
+    console: ConsoleSink,
+}
+
+impl HttpNotifier {
+    /// `timeout` bounds each HTTP attempt.
+    pub fn new(timeout: Duration) -> Self {
+        Self::with_console(timeout, Arc::new(Mutex::new(std::io::stdout())))
+    }
+
+    pub fn with_console(timeout: Duration, console: ConsoleSink) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("handoff/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("HTTP client builds");
+        HttpNotifier { client, console }
+    }
+
+    async fn post(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+        headers: &[(String, String)],
+    ) -> Result<(), NotifyError> {
+        let mut req = self
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| NotifyError::Retryable(format!("request failed: {}", without_url(&e))))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let msg = format!("receiver answered {status}");
+        // 4xx other than timeout / too-many-requests will not get better by retrying.
+        if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+            Err(NotifyError::Permanent(msg))
+        } else {
+            Err(NotifyError::Retryable(msg))
+        }
+    }
+}
+
+/// reqwest errors print the URL, which may hold a Slack token: drop it.
+fn without_url(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "transport error"
+    };
+    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    let mut detail = String::new();
+    while let Some(s) = src {
+        detail = s.to_string();
+        src = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
+#[async_trait]
+impl Notifier for HttpNotifier {
+    async fn send(&self, out: &Outgoing<'_>) -> Result<(), NotifyError> {
+        match out.target.kind {
+            NotifyKind::Console => {
+                let line = notify::console_line(out.lead, &out.notification.team, &out.link);
+                let mut w = self.console.lock().unwrap();
+                writeln!(w, "{line}")
+                    .and_then(|_| w.flush())
+                    .map_err(|e| NotifyError::Retryable(format!("console: {e}")))
+            }
+            NotifyKind::Slack => {
+                let url = out.target.url.as_deref().unwrap_or_default();
+                let body = notify::slack_message(out.lead, &out.link);
+                self.post(url, serde_json::to_vec(&body).unwrap_or_default(), &[])
+                    .await
+            }
+            NotifyKind::Webhook => {
+                let url = out.target.url.as_deref().unwrap_or_default();
+                let body = serde_json::to_vec(&notify::webhook_message(
+                    out.lead,
+                    out.notification,
+                    &out.link,
+                ))
+                .unwrap_or_default();
+                let headers: Vec<(String, String)> = match &out.target.secret {
+                    Some(secret) => standard::sign(
+                        secret.expose(),
+                        &out.notification.id,
+                        &body,
+                        chrono::Utc::now(),
+                    )
+                    .iter()
+                    .filter(|(k, _)| *k != "content-type")
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                    None => vec![("webhook-id".into(), out.notification.id.clone())],
+                };
+                self.post(url, body, &headers).await
+            }
+        }
+    }
+}

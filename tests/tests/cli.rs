@@ -1,0 +1,236 @@
+//! The command line as a user runs it: serve with the demo configuration, send,
+//! config check, the api token.
+
+use std::process::Command;
+use std::time::Duration;
+
+use handoff_tests::*;
+
+fn handoff(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(handoff_bin()).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_posts_signed_demo_deliveries_for_every_demo_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(None, &dir.path().join("d"));
+    let cases: &[&[&str]] = &[
+        &[
+            "demo-b2b",
+            "--action",
+            "demo_request",
+            "--email",
+            "ana@example.com",
+        ],
+        &[
+            "demo-form",
+            "--email",
+            "bo@example.com",
+            "--message",
+            "How much would a new roof cost?",
+        ],
+        &[
+            "demo-shop",
+            "--action",
+            "add_to_cart",
+            "--email",
+            "cy@example.com",
+            "--name",
+            "Cy Doe",
+        ],
+        &[
+            "demo-chat",
+            "--action",
+            "chat_message",
+            "--phone",
+            "+44 7700 900123",
+            "--message",
+            "Can you come and have a look on Friday?",
+        ],
+    ];
+    for args in cases {
+        let mut full = vec!["send"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&["--url", &s.base]);
+        let (code, out, err) = handoff(&full);
+        assert_eq!(code, 0, "{args:?}\n{out}\n{err}");
+        assert!(out.contains("HTTP 202"), "{out}");
+        assert!(out.contains("\"stage\": \"hot\""), "{args:?}: {out}");
+    }
+    // each demo channel's console team printed it
+    let console = eventually(Duration::from_secs(5), || async {
+        let t = s.stdout_text();
+        (t.matches("HOT LEAD").count() >= 4).then_some(t)
+    })
+    .await
+    .expect("four console notifications");
+    assert!(
+        console.contains("[web-sales]")
+            && console.contains("[cart-sales]")
+            && console.contains("[chat-sales]")
+    );
+    assert!(!console.contains("ana@example.com"));
+
+    // nurture from the CLI, and a redelivery by id
+    let (code, out, _) = handoff(&[
+        "send",
+        "demo-b2b",
+        "--action",
+        "newsletter_signup",
+        "--email",
+        "n@example.com",
+        "--delivery-id",
+        "fixed-1",
+        "--url",
+        &s.base,
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"stage\": \"nurture\""), "{out}");
+    let (code, out, _) = handoff(&[
+        "send",
+        "demo-b2b",
+        "--action",
+        "newsletter_signup",
+        "--email",
+        "n@example.com",
+        "--delivery-id",
+        "fixed-1",
+        "--url",
+        &s.base,
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("HTTP 200") && out.contains("\"duplicate\": true"),
+        "{out}"
+    );
+
+    // a bad action is refused before anything is sent
+    let (code, _, err) = handoff(&[
+        "send",
+        "demo-b2b",
+        "--action",
+        "buy_now",
+        "--email",
+        "x@example.com",
+        "--url",
+        &s.base,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("add_to_cart"), "{err}");
+}
+
+#[test]
+fn config_check_accepts_the_example_and_lists_every_problem() {
+    let example = repo_root().join("handoff.example.toml");
+    let (code, out, err) = Command::new(handoff_bin())
+        .args(["config", "check"])
+        .arg(&example)
+        .env(
+            "HANDOFF_WEBSITE_SECRET",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        )
+        .env(
+            "HANDOFF_CRM_SECRET",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        )
+        .env("HANDOFF_TYPEFORM_SECRET", "x")
+        .env("HANDOFF_SHOPIFY_SECRET", "x")
+        .env("HANDOFF_INTERCOM_SECRET", "x")
+        .env("HANDOFF_API_TOKEN", "t")
+        .output()
+        .map(|o| {
+            (
+                o.status.code().unwrap(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(": ok"), "{out}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[source]]\nid = \"a\"\nprovider = \"typefrom\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"s\"\n\n[[team]]\nname = \"t\"\nchannels = [\"fax\"]\n[[team.notify]]\nkind = \"webhook\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = handoff(&["config", "check", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("bad.toml:3:12: source[0].provider"), "{err}");
+    assert!(err.contains("bad.toml:10:13: team[0].channels[0]"), "{err}");
+    assert!(
+        err.contains("team[0].notify[0].url: webhook needs a url"),
+        "{err}"
+    );
+    assert!(err.contains("3 problem(s)"), "{err}");
+
+    // serve refuses the same file with the same messages
+    let (code, _, err2) = handoff(&[
+        "serve",
+        "--config",
+        bad.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err2.contains("bad.toml:3:12: source[0].provider"), "{err2}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_routes_need_the_api_token_when_one_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = "[server]\napi_token_env = \"TEST_TOKEN\"\n\n[[source]]\nid = \"s\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\n";
+    let s = Server::start_with(
+        Some(cfg),
+        &dir.path().join("d"),
+        &[("TEST_TOKEN", "tok-123")],
+    );
+    let c = reqwest::Client::new();
+    for path in [
+        "/leads",
+        "/leads/ld_x",
+        "/deliveries?state=dead",
+        "/deliveries/rejected",
+    ] {
+        let (st, b) = get(&c, &s.url(path), None).await;
+        assert_eq!(
+            (st, b["error"].as_str()),
+            (401, Some("unauthorized")),
+            "{path}"
+        );
+        let (st, _) = get(&c, &s.url(path), Some("wrong")).await;
+        assert_eq!(st, 401, "{path}");
+    }
+    let (st, _) = get(&c, &s.url("/leads"), Some("tok-123")).await;
+    assert_eq!(st, 200);
+    let (st, _) = get(&c, &s.url("/healthz"), None).await;
+    assert_eq!(st, 200, "health stays public");
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = handoff(&[
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("api_token"), "{err}");
+}
