@@ -353,6 +353,8 @@ async fn rejected_requests_get_their_documented_status_and_store_nothing() {
     // unknown routes and bad parameters
     let (st, b) = get(&c, &s.url("/leads?limit=501"), None).await;
     assert_eq!((st, b["error"].as_str()), (400, Some("bad_request")));
+    let (st, b) = get(&c, &s.url("/leads?cursor=zz-not-a-cursor"), None).await;
+    assert_eq!((st, b["error"].as_str()), (400, Some("bad_request")), "{b}");
     let (st, _) = get(&c, &s.url("/leads/ld_missing"), None).await;
     assert_eq!(st, 404);
     let (st, b) = get(&c, &s.url("/healthz"), None).await;

@@ -287,13 +287,8 @@ impl LeadStore for EmbeddedStore {
             None => prefix_end(scope),
             Some(c) => match hex::decode(c).ok().and_then(|b| String::from_utf8(b).ok()) {
                 Some(after) => format!("{prefix}{after}"),
-                // Not a cursor this store handed out: nothing follows it.
-                None => {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        next: None,
-                    })
-                }
+                // Not a cursor this store handed out.
+                None => return Err(StoreError::InvalidCursor),
             },
         };
         self.run(move |db| {

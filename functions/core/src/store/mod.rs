@@ -11,14 +11,17 @@ use crate::model::{Lead, Stage};
 #[cfg(any(test, feature = "contract"))]
 pub mod contract;
 
-/// Store failures. Every variant maps to `503 store_unavailable` at the edge, so the
-/// provider retries; none of them may leave a half-written lead behind.
+/// Store failures. `Unavailable` and `Corrupt` map to `503 store_unavailable` at the
+/// edge, so the provider retries; none of them may leave a half-written lead behind.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("store unavailable: {0}")]
     Unavailable(String),
     #[error("store data is corrupt: {0}")]
     Corrupt(String),
+    /// A listing cursor this store did not hand out (the caller's mistake: 400).
+    #[error("invalid cursor")]
+    InvalidCursor,
 }
 
 /// One notification due for one notify entry of one team, written together with the
