@@ -93,7 +93,14 @@ impl App {
 
     /// Swaps in a new configuration (e.g. after a reload); requests in flight keep the old.
     pub fn set_config(&self, config: Config) {
-        *self.config.write().unwrap() = Arc::new(config);
+        self.set_config_arc(Arc::new(config));
+    }
+
+    pub fn set_config_arc(&self, config: Arc<Config>) {
+        let mut c = self.config.write().unwrap();
+        if !Arc::ptr_eq(&c, &config) {
+            *c = config;
+        }
     }
 
     /// Checks that can be made before the body is read, in the documented order: unknown
@@ -316,9 +323,11 @@ impl App {
         };
         match self.store.list_leads(&query).await {
             Ok(page) => Response::json(200, json!({"leads": page.items, "next": page.next})),
-            Err(StoreError::Corrupt(e)) if e.contains("cursor") => {
-                Response::error(400, "bad_request", e)
-            }
+            Err(StoreError::InvalidCursor) => Response::error(
+                400,
+                "bad_request",
+                "invalid cursor: use the `next` of a previous page",
+            ),
             Err(e) => store_unavailable("-", "-", e),
         }
     }
