@@ -37,7 +37,7 @@ fn json(resp: &lambda_http::Response<Body>) -> Value {
 async fn a_signed_webhook_event_becomes_a_hot_lead_once() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = app(dir.path());
-    let resp = handoff_ingest::handle(&app, event("http-api-hook-demo-b2b.json")).await;
+    let resp = handoff_lambda::http::handle(&app, event("http-api-hook-demo-b2b.json")).await;
     assert_eq!(resp.status(), 202);
     assert_eq!(resp.headers()["content-type"], "application/json");
     let body = json(&resp);
@@ -50,7 +50,7 @@ async fn a_signed_webhook_event_becomes_a_hot_lead_once() {
     );
 
     // the provider retries the same delivery
-    let resp = handoff_ingest::handle(&app, event("http-api-hook-demo-b2b.json")).await;
+    let resp = handoff_lambda::http::handle(&app, event("http-api-hook-demo-b2b.json")).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(&resp)["duplicate"], true);
     assert_eq!(json(&resp)["lead_id"], lead_id.as_str());
@@ -70,7 +70,8 @@ async fn a_signed_webhook_event_becomes_a_hot_lead_once() {
 async fn base64_encoded_bodies_are_verified_on_their_raw_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = app(dir.path());
-    let resp = handoff_ingest::handle(&app, event("http-api-hook-demo-b2b-base64.json")).await;
+    let resp =
+        handoff_lambda::http::handle(&app, event("http-api-hook-demo-b2b-base64.json")).await;
     assert_eq!(resp.status(), 202, "{:?}", json(&resp));
 }
 
@@ -78,15 +79,15 @@ async fn base64_encoded_bodies_are_verified_on_their_raw_bytes() {
 async fn stale_unknown_and_health_events_get_their_status() {
     let dir = tempfile::tempdir().unwrap();
     let (app, clock) = app(dir.path());
-    let resp = handoff_ingest::handle(&app, event("http-api-hook-unknown-source.json")).await;
+    let resp = handoff_lambda::http::handle(&app, event("http-api-hook-unknown-source.json")).await;
     assert_eq!(resp.status(), 404);
     assert_eq!(json(&resp)["error"], "unknown_source");
 
-    let resp = handoff_ingest::handle(&app, event("http-api-healthz.json")).await;
+    let resp = handoff_lambda::http::handle(&app, event("http-api-healthz.json")).await;
     assert_eq!(resp.status(), 200);
 
     clock.advance(chrono::Duration::minutes(6));
-    let resp = handoff_ingest::handle(&app, event("http-api-hook-demo-b2b.json")).await;
+    let resp = handoff_lambda::http::handle(&app, event("http-api-hook-demo-b2b.json")).await;
     assert_eq!(resp.status(), 401);
     assert_eq!(json(&resp)["error"], "invalid_signature");
     let q = handoff_core::store::LeadQuery {

@@ -48,6 +48,67 @@ enum ConfigCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Validate a file and store it in SSM Parameter Store for the Lambda functions:
+    /// the document at {prefix}/config, each secret_env / api_token_env value from this
+    /// environment as a SecureString at {prefix}/secrets/NAME. Needs `--features aws`.
+    Push {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Parameter prefix, e.g. /handoff/prod (the template's HANDOFF_SSM_PREFIX).
+        #[arg(long, env = "HANDOFF_SSM_PREFIX", default_value = "/handoff/prod")]
+        prefix: String,
+    },
+}
+
+#[cfg(feature = "aws")]
+fn push(file: &std::path::Path, prefix: &str) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: cannot read: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    rt.block_on(async {
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let ssm = handoff_ssm::SsmConfig::new(
+            aws_sdk_ssm::Client::new(&sdk),
+            prefix,
+            std::time::Duration::ZERO,
+        );
+        let origin = file.display().to_string();
+        match ssm.push(&text, &origin, &|k| std::env::var(k).ok()).await {
+            Ok(p) => {
+                println!("{origin}: ok, stored as {}", p.document);
+                for s in &p.secrets {
+                    println!("  secret {s} (SecureString)");
+                }
+                println!("{}", p.config.summary());
+                ExitCode::SUCCESS
+            }
+            Err(handoff_ssm::SsmError::Invalid(problems)) => {
+                for p in &problems {
+                    eprintln!("{p}");
+                }
+                eprintln!(
+                    "{} problem(s) in {origin}; nothing was stored",
+                    problems.len()
+                );
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(1)
+            }
+        }
+    })
+}
+
+#[cfg(not(feature = "aws"))]
+fn push(_file: &std::path::Path, _prefix: &str) -> ExitCode {
+    eprintln!("this handoff was built without AWS support: cargo build -p handoff --features aws");
+    ExitCode::from(2)
 }
 
 fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
@@ -70,6 +131,7 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Config(ConfigCommand::Push { file, prefix }) => push(&file, &prefix),
         Command::Serve(a) => {
             handoff::init_logs(a.json_logs);
             let (config, demo) = match &a.config {

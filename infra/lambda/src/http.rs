@@ -41,7 +41,7 @@ pub async fn handle(app: &App, event: lambda_http::Request) -> lambda_http::Resp
     to_lambda(r)
 }
 
-fn to_lambda(r: Response) -> lambda_http::Response<Body> {
+pub fn to_lambda(r: Response) -> lambda_http::Response<Body> {
     lambda_http::Response::builder()
         .status(r.status)
         .header("content-type", "application/json")

@@ -1,0 +1,119 @@
+//! dispatch: sends the outbox.
+//!
+//! Two kinds of invocation:
+//! - **DynamoDB Stream batches.** Only `INSERT`s of outbox notification items matter (the
+//!   template's filter passes only those; anything else is skipped here too). Each record
+//!   is handled on its own: its notification is re-read (consistently) from the table and
+//!   sent only while still pending, so a retried batch never re-sends what already went
+//!   out. A record whose notification failed and stays due for another attempt, whose
+//!   image is unreadable, or whose attempt could not be recorded is reported in
+//!   `batchItemFailures`; Lambda retries from it (bounded, with bisect) and finally hands
+//!   it to the on-failure queue.
+//! - **The scheduled sweep** (EventBridge, every minute): claims due pending
+//!   notifications (with a lease, so concurrent sweeps never double-send) and delivers
+//!   them: retries after backoff, and anything a stream retry gave up on. After
+//!   `max_attempts` a notification is a dead letter in the table.
+
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use handoff_core::config::Config;
+use handoff_core::delivery::{lease, Dispatcher};
+use handoff_core::store::{DeliveryState, StoreError};
+use serde_json::Value;
+
+/// The notification a stream record's new image holds (`Ok(None)`: another item type).
+pub fn notification_id(record: &EventRecord) -> Result<Option<String>, StoreError> {
+    let image = serde_json::to_value(&record.change.new_image)
+        .map_err(|e| StoreError::Corrupt(format!("stream image: {e}")))?;
+    Ok(handoff_dynamodb::notification_from_stream_json(&image)?.map(|n| n.id))
+}
+
+/// Handles one stream batch; returns the records to retry.
+pub async fn handle_batch(
+    dispatcher: &Dispatcher,
+    config: &Config,
+    event: Event,
+) -> DynamoDbEventResponse {
+    let mut response = DynamoDbEventResponse::default();
+    for record in &event.records {
+        if record.event_name != "INSERT" {
+            continue;
+        }
+        let failed = match notification_id(record) {
+            Ok(None) => false,
+            Ok(Some(id)) => deliver_by_id(dispatcher, config, &id).await,
+            Err(e) => {
+                tracing::error!(error = %e, "unreadable stream record");
+                true
+            }
+        };
+        if failed {
+            let mut f = DynamoDbBatchItemFailure::default();
+            f.item_identifier = record.change.sequence_number.clone();
+            response.batch_item_failures.push(f);
+        }
+    }
+    response
+}
+
+/// Delivers one notification if it is still pending; `true` when it must be retried.
+async fn deliver_by_id(dispatcher: &Dispatcher, config: &Config, id: &str) -> bool {
+    match dispatcher.store.get_notification(id).await {
+        Ok(Some(n)) if n.state == DeliveryState::Pending => {
+            match dispatcher.deliver(config, &n).await {
+                Ok(after) => after.state == DeliveryState::Pending,
+                Err(e) => {
+                    tracing::error!(notification = %id, error = %e, "cannot record the attempt");
+                    true
+                }
+            }
+        }
+        Ok(Some(_)) => false, // already sent or dead: nothing to do
+        Ok(None) => {
+            tracing::warn!(notification = %id, "notification not found");
+            false
+        }
+        Err(e) => {
+            tracing::error!(notification = %id, error = %e, "store unavailable");
+            true
+        }
+    }
+}
+
+/// The scheduled sweep: delivers every notification due now, in batches of `batch`.
+/// Returns how many were attempted.
+pub async fn sweep(
+    dispatcher: &Dispatcher,
+    config: &Config,
+    batch: usize,
+) -> Result<usize, StoreError> {
+    let mut attempted = 0;
+    loop {
+        let now = dispatcher.clock.now();
+        let due = dispatcher.store.claim_due(now, lease(), batch).await?;
+        let n = due.len();
+        for notification in &due {
+            dispatcher.deliver(config, notification).await?;
+        }
+        attempted += n;
+        if n < batch {
+            return Ok(attempted);
+        }
+    }
+}
+
+/// What an invocation is: a stream batch or anything else (the schedule).
+pub enum Invocation {
+    Stream(Event),
+    Sweep,
+}
+
+impl Invocation {
+    pub fn from_json(v: Value) -> Result<Invocation, serde_json::Error> {
+        if v.get("Records").is_some() {
+            Ok(Invocation::Stream(serde_json::from_value(v)?))
+        } else {
+            Ok(Invocation::Sweep)
+        }
+    }
+}

@@ -1,0 +1,1259 @@
+//! The DynamoDB store: [`LeadStore`] on one DynamoDB table (single-table design), for the
+//! Lambda functions. The table design — every item type, key, index, the TTL attribute
+//! and the stream — is written down in `TABLE.md` beside this crate; the constants below
+//! are its attribute and index names.
+//!
+//! Entities are kept as JSON in the `data` string attribute (exactly what the embedded
+//! store keeps), next to the key and index attributes and a few plain copies of fields
+//! (stage, source, state, times) for the console and for stream filters.
+//!
+//! - `insert_lead` is one `TransactWriteItems`: the lead (condition
+//!   `attribute_not_exists(PK)` — the lead id is derived from source + delivery id, so
+//!   this is the idempotency check), its outbox notifications and its raw payload. A
+//!   failed condition on the lead answers [`Inserted::Duplicate`] with the stored lead;
+//!   every other failure is [`StoreError::Unavailable`] and writes nothing.
+//! - Notifications carry a version (`ver`); every change is a conditional put on it, so a
+//!   claim (`claim_due`) or an attempt (`record_attempt`) never overwrites a change it
+//!   did not see, and two workers never both lease one notification.
+//! - Reads of one item or one item collection are strongly consistent; listings through
+//!   a GSI (leads, notifications, due notifications) are eventually consistent, as
+//!   GSIs are in DynamoDB.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration as StdDuration;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
+    StreamSpecification, StreamViewType, TableStatus, TimeToLiveSpecification, TimeToLiveStatus,
+    TransactWriteItem,
+};
+use aws_sdk_dynamodb::Client;
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use handoff_core::model::{Lead, Stage};
+use handoff_core::store::{
+    Attempt, DeliveryState, Inserted, LeadQuery, LeadStore, NewLead, Notification, Page,
+    RejectedDelivery, StoreError, REJECTED_LOG_CAPACITY,
+};
+
+/// Table partition key (S).
+pub const PK: &str = "PK";
+/// Table sort key (S).
+pub const SK: &str = "SK";
+/// What an item is: `lead`, `notification`, `raw`, `rejected` or `counter` (S).
+/// A stream record is a notification's when its image has `item_type = "notification"`.
+pub const ITEM_TYPE: &str = "item_type";
+/// The entity as JSON (S): a `Lead`, `Notification` or `RejectedDelivery`.
+pub const DATA: &str = "data";
+/// A notification's version (N), incremented by every write; conditions check it.
+pub const VERSION: &str = "ver";
+/// The TTL attribute (N, epoch seconds) — set on raw payload items only.
+pub const TTL_ATTRIBUTE: &str = "expires_at";
+
+/// `item_type` of a lead item.
+pub const TYPE_LEAD: &str = "lead";
+/// `item_type` of a notification (outbox) item.
+pub const TYPE_NOTIFICATION: &str = "notification";
+/// `item_type` of a raw payload item.
+pub const TYPE_RAW: &str = "raw";
+/// `item_type` of a rejected-delivery log item.
+pub const TYPE_REJECTED: &str = "rejected";
+/// `item_type` of the rejected log's sequence counter.
+pub const TYPE_COUNTER: &str = "counter";
+
+/// Leads by stage / notifications by state, by time: `GSI1PK`, `GSI1SK`.
+pub const GSI1: &str = "GSI1";
+/// All leads / all notifications, by time: `GSI2PK`, `GSI2SK`.
+pub const GSI2: &str = "GSI2";
+/// Leads by source, by time: `GSI3PK`, `GSI3SK`.
+pub const GSI3: &str = "GSI3";
+/// Leads by UTM campaign, by time (sparse): `GSI4PK`, `GSI4SK`.
+pub const GSI4: &str = "GSI4";
+/// Pending notifications by due time (sparse): `DUE_PK`, `DUE_SK`.
+pub const DUE_INDEX: &str = "DUE";
+
+/// Every global secondary index: (name, partition key, sort key). All project ALL.
+pub const INDEXES: [(&str, &str, &str); 5] = [
+    (GSI1, "GSI1PK", "GSI1SK"),
+    (GSI2, "GSI2PK", "GSI2SK"),
+    (GSI3, "GSI3PK", "GSI3SK"),
+    (GSI4, "GSI4PK", "GSI4SK"),
+    (DUE_INDEX, "DUE_PK", "DUE_SK"),
+];
+
+const LEAD_SK: &str = "LEAD";
+const RAW_SK: &str = "RAW";
+const NOTIF_PREFIX: &str = "NOTIF#";
+const ALL_LEADS: &str = "LEADS";
+const ALL_NOTIFS: &str = "NOTIFS";
+const DUE_PARTITION: &str = "DUE";
+const REJECTED_PK: &str = "REJECTED";
+const REJECTED_PREFIX: &str = "SEQ#";
+const COUNTER_SK: &str = "COUNTER";
+
+/// Most leads one page may hold.
+const MAX_PAGE: usize = 500;
+/// Raw payloads larger than this are not kept (the item limit is 400 KB): the lead is
+/// worth more than its raw copy.
+pub const MAX_RAW_BYTES: usize = 300 * 1024;
+/// A campaign name longer than this is cut in the GSI4 key (key limit: 2048 bytes).
+const MAX_CAMPAIGN_KEY_BYTES: usize = 512;
+/// DynamoDB's limit on items in one transaction.
+const MAX_TRANSACT_ITEMS: usize = 100;
+/// How often insert_lead retries a transaction that lost a conflict.
+const TRANSACTION_TRIES: u32 = 5;
+/// How often a version conflict in record_attempt is retried.
+const VERSION_TRIES: u32 = 5;
+
+type Item = HashMap<String, AttributeValue>;
+
+/// The DynamoDB [`LeadStore`]. Cheap to clone (the SDK client is reference-counted):
+/// build it once per Lambda container and share it.
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        DynamoStore {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// A store with a client from the environment: region, credentials and
+    /// `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_DYNAMODB` as the AWS SDK reads them.
+    pub async fn from_env(table: impl Into<String>) -> Self {
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .load()
+            .await;
+        Self::new(Client::new(&config), table)
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Creates the table as `TABLE.md` describes it (on-demand billing, every GSI, stream
+    /// `NEW_AND_OLD_IMAGES`), waits until it is active and enables TTL on
+    /// [`TTL_ATTRIBUTE`]. Idempotent: an existing table is kept (and its indexes checked).
+    /// For tests and local admin; on AWS the SAM template creates the table.
+    pub async fn create_table(&self) -> Result<(), StoreError> {
+        let mut attrs = vec![PK, SK];
+        for (_, hash, range) in INDEXES {
+            attrs.extend([hash, range]);
+        }
+        let definitions = attrs
+            .into_iter()
+            .map(|a| {
+                AttributeDefinition::builder()
+                    .attribute_name(a)
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(build_error)?;
+        let indexes = INDEXES
+            .into_iter()
+            .map(|(name, hash, range)| {
+                GlobalSecondaryIndex::builder()
+                    .index_name(name)
+                    .set_key_schema(Some(key_schema(hash, range)?))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build()
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(build_error)?;
+        let created = self
+            .client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .set_attribute_definitions(Some(definitions))
+            .set_key_schema(Some(key_schema(PK, SK).map_err(build_error)?))
+            .set_global_secondary_indexes(Some(indexes))
+            .stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::NewAndOldImages)
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .send()
+            .await;
+        match created {
+            Ok(_) => tracing::info!(table = %self.table, "created table"),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_resource_in_use_exception()) => {}
+            Err(e) => return Err(unavailable("create_table", e)),
+        }
+        self.wait_until_active().await?;
+
+        let ttl = self
+            .client
+            .describe_time_to_live()
+            .table_name(&self.table)
+            .send()
+            .await
+            .map_err(|e| unavailable("describe_time_to_live", e))?;
+        let enabled = ttl.time_to_live_description().is_some_and(|d| {
+            matches!(
+                d.time_to_live_status(),
+                Some(TimeToLiveStatus::Enabled | TimeToLiveStatus::Enabling)
+            ) && d.attribute_name() == Some(TTL_ATTRIBUTE)
+        });
+        if !enabled {
+            self.client
+                .update_time_to_live()
+                .table_name(&self.table)
+                .time_to_live_specification(
+                    TimeToLiveSpecification::builder()
+                        .enabled(true)
+                        .attribute_name(TTL_ATTRIBUTE)
+                        .build()
+                        .map_err(build_error)?,
+                )
+                .send()
+                .await
+                .map_err(|e| unavailable("update_time_to_live", e))?;
+        }
+        Ok(())
+    }
+
+    /// Polls DescribeTable until the table is ACTIVE (up to two minutes) and checks that
+    /// it has every index this store queries.
+    async fn wait_until_active(&self) -> Result<(), StoreError> {
+        for _ in 0..240 {
+            let out = self
+                .client
+                .describe_table()
+                .table_name(&self.table)
+                .send()
+                .await
+                .map_err(|e| unavailable("describe_table", e))?;
+            let Some(table) = out.table() else {
+                return Err(StoreError::Unavailable(format!(
+                    "describe_table {}: no description",
+                    self.table
+                )));
+            };
+            if table.table_status() == Some(&TableStatus::Active) {
+                let have: Vec<&str> = table
+                    .global_secondary_indexes()
+                    .iter()
+                    .filter_map(|g| g.index_name())
+                    .collect();
+                if let Some((missing, _, _)) =
+                    INDEXES.iter().find(|(name, _, _)| !have.contains(name))
+                {
+                    return Err(StoreError::Corrupt(format!(
+                        "table {} exists without the index {missing} (see TABLE.md)",
+                        self.table
+                    )));
+                }
+                return Ok(());
+            }
+            tokio::time::sleep(StdDuration::from_millis(500)).await;
+        }
+        Err(StoreError::Unavailable(format!(
+            "table {} did not become active within two minutes",
+            self.table
+        )))
+    }
+
+    /// One conditional put of a notification at version `ver` (the previous one,
+    /// `ver - 1`, must still be stored — or nothing, for `ver == 1`).
+    async fn put_notification(&self, n: &Notification, ver: u64) -> Result<bool, StoreError> {
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(notification_item(n, ver)?))
+            .expression_attribute_names("#ver", VERSION);
+        put = if ver <= 1 {
+            put.condition_expression("attribute_not_exists(#ver)")
+        } else {
+            put.condition_expression("#ver = :prev")
+                .expression_attribute_values(":prev", num(ver - 1))
+        };
+        match put.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unavailable("put_item (notification)", e)),
+        }
+    }
+
+    /// The notification and its version, read consistently.
+    async fn read_notification(&self, id: &str) -> Result<Option<(Notification, u64)>, StoreError> {
+        let Some(lead_id) = lead_id_of_notification(id) else {
+            return Ok(None);
+        };
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, s(lead_pk(lead_id)))
+            .key(SK, s(notification_sk(id)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("get_item (notification)", e))?;
+        match out.item {
+            Some(item) => Ok(Some((decode(&item, "notification")?, version(&item)?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn read_lead(&self, id: &str) -> Result<Option<Lead>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, s(lead_pk(id)))
+            .key(SK, s(LEAD_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("get_item (lead)", e))?;
+        out.item.map(|item| decode(&item, "lead")).transpose()
+    }
+
+    fn query(&self) -> QueryFluentBuilder {
+        self.client.query().table_name(&self.table)
+    }
+
+    /// Runs `build` page after page (each starting where the last ended) until `max`
+    /// items were read or the query is exhausted.
+    async fn collect<F>(
+        &self,
+        what: &str,
+        max: usize,
+        mut start: Option<Item>,
+        build: F,
+    ) -> Result<Vec<Item>, StoreError>
+    where
+        F: Fn(Option<Item>, Option<i32>) -> QueryFluentBuilder,
+    {
+        let mut out = Vec::new();
+        while out.len() < max {
+            let remaining =
+                (max != usize::MAX).then(|| i32::try_from(max - out.len()).unwrap_or(i32::MAX));
+            let page = build(start.take(), remaining)
+                .send()
+                .await
+                .map_err(|e| unavailable(what, e))?;
+            out.extend(page.items.unwrap_or_default());
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => break,
+            }
+        }
+        out.truncate(max);
+        Ok(out)
+    }
+
+    /// Items of one GSI partition, newest (highest sort key) first.
+    async fn newest_first(
+        &self,
+        what: &str,
+        index: &str,
+        hash: &str,
+        value: &str,
+        start: Option<Item>,
+        max: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        self.collect(what, max, start, |from, limit| {
+            self.query()
+                .index_name(index)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", hash)
+                .expression_attribute_values(":pk", s(value))
+                .scan_index_forward(false)
+                .set_limit(limit)
+                .set_exclusive_start_key(from)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl LeadStore for DynamoStore {
+    async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError> {
+        let lead = &new.lead;
+        let mut items = vec![TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(lead_item(lead)?))
+                    .condition_expression("attribute_not_exists(#pk)")
+                    .expression_attribute_names("#pk", PK)
+                    .build()
+                    .map_err(build_error)?,
+            )
+            .build()];
+        for n in &new.outbox {
+            if n.lead_id != lead.id || lead_id_of_notification(&n.id) != Some(lead.id.as_str()) {
+                return Err(StoreError::Corrupt(format!(
+                    "notification {} does not belong to lead {} (ids must be `{{lead_id}}.…`)",
+                    n.id, lead.id
+                )));
+            }
+            items.push(
+                TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name(&self.table)
+                            .set_item(Some(notification_item(n, 1)?))
+                            .build()
+                            .map_err(build_error)?,
+                    )
+                    .build(),
+            );
+        }
+        if new.raw.len() <= MAX_RAW_BYTES {
+            items.push(
+                TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name(&self.table)
+                            .set_item(Some(raw_item(&lead.id, &new.raw, new.raw_expires_at)))
+                            .build()
+                            .map_err(build_error)?,
+                    )
+                    .build(),
+            );
+        } else {
+            tracing::warn!(
+                lead_id = %lead.id,
+                bytes = new.raw.len(),
+                "raw payload larger than {MAX_RAW_BYTES} bytes is not kept"
+            );
+        }
+        if items.len() > MAX_TRANSACT_ITEMS {
+            return Err(StoreError::Corrupt(format!(
+                "lead {} has {} outbox notifications; one transaction holds at most {}",
+                lead.id,
+                new.outbox.len(),
+                MAX_TRANSACT_ITEMS - 2
+            )));
+        }
+
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let sent = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                // Lets the SDK's own retries of this call be idempotent; a new token per
+                // call, so a later duplicate delivery is never mistaken for this one.
+                .client_request_token(request_token())
+                .send()
+                .await;
+            let err = match sent {
+                Ok(_) => return Ok(Inserted::Created(new.lead)),
+                Err(e) => e,
+            };
+            let retry = match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(c)) => {
+                    let codes: Vec<&str> = c
+                        .cancellation_reasons()
+                        .iter()
+                        .map(|r| r.code().unwrap_or("None"))
+                        .collect();
+                    if codes.first() == Some(&"ConditionalCheckFailed") {
+                        return match self.read_lead(&lead.id).await? {
+                            Some(stored) => Ok(Inserted::Duplicate(stored)),
+                            None => Err(StoreError::Unavailable(format!(
+                                "lead {} exists but could not be read back",
+                                lead.id
+                            ))),
+                        };
+                    }
+                    if !codes.contains(&"TransactionConflict") {
+                        return Err(StoreError::Unavailable(format!(
+                            "transact_write_items cancelled: {}",
+                            codes.join(", ")
+                        )));
+                    }
+                    true
+                }
+                Some(e) => e.is_transaction_in_progress_exception(),
+                None => false,
+            };
+            if !retry || tries >= TRANSACTION_TRIES {
+                return Err(unavailable("transact_write_items", err));
+            }
+            tracing::debug!(lead_id = %lead.id, tries, "transaction conflict, retrying");
+            tokio::time::sleep(StdDuration::from_millis(20 << tries)).await;
+        }
+    }
+
+    async fn get_lead(&self, id: &str) -> Result<Option<Lead>, StoreError> {
+        self.read_lead(id).await
+    }
+
+    async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError> {
+        let limit = query.limit.clamp(1, MAX_PAGE);
+        let (index, hash, range, value) = match query.stage {
+            None => (GSI2, "GSI2PK", "GSI2SK", ALL_LEADS.to_owned()),
+            Some(stage) => (GSI1, "GSI1PK", "GSI1SK", stage_pk(stage)),
+        };
+        let start = match &query.cursor {
+            None => None,
+            Some(c) => Some(decode_cursor(c, hash, range, &value)?),
+        };
+        // One more than a page: tells whether a `next` page exists.
+        let mut items = self
+            .newest_first("query (leads)", index, hash, &value, start, limit + 1)
+            .await?;
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|last| encode_cursor(last, hash, range))
+        } else {
+            None
+        };
+        let items = items
+            .iter()
+            .map(|item| decode(item, "lead"))
+            .collect::<Result<_, _>>()?;
+        Ok(Page { items, next })
+    }
+
+    async fn get_raw(
+        &self,
+        lead_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, s(lead_pk(lead_id)))
+            .key(SK, s(RAW_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("get_item (raw)", e))?;
+        let Some(item) = out.item else {
+            return Ok(None);
+        };
+        let expires = string(&item, "raw_expires_at")?;
+        // Expired once `now` reaches the expiry, whether or not TTL has deleted it yet.
+        if ts(now).as_str() >= expires {
+            return Ok(None);
+        }
+        match item.get("payload") {
+            Some(AttributeValue::B(b)) => Ok(Some(b.as_ref().to_vec())),
+            _ => Err(StoreError::Corrupt(format!(
+                "raw payload of {lead_id} has no binary `payload`"
+            ))),
+        }
+    }
+
+    async fn purge_expired_raw(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        // A scan: on AWS, TTL deletes raw payloads by itself (and get_raw hides expired
+        // ones meanwhile), so this is for local runs and admins, not a hot path.
+        let now = ts(now);
+        let mut expired = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .filter_expression("#sk = :raw AND #exp <= :now")
+                .projection_expression("#pk, #sk")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_names("#exp", "raw_expires_at")
+                .expression_attribute_values(":raw", s(RAW_SK))
+                .expression_attribute_values(":now", s(&now))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| unavailable("scan (raw payloads)", e))?;
+            expired.extend(page.items.unwrap_or_default());
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => break,
+            }
+        }
+        let mut purged = 0;
+        for key in expired {
+            let deleted = self
+                .client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(key))
+                .condition_expression("attribute_exists(#pk) AND #exp <= :now")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#exp", "raw_expires_at")
+                .expression_attribute_values(":now", s(&now))
+                .send()
+                .await;
+            match deleted {
+                Ok(_) => purged += 1,
+                // already gone (TTL or another purge)
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+                Err(e) => return Err(unavailable("delete_item (raw)", e)),
+            }
+        }
+        Ok(purged)
+    }
+
+    async fn record_rejected(&self, rejected: RejectedDelivery) -> Result<(), StoreError> {
+        // A counter numbers the entries; entry `seq` replaces `seq - capacity`, so the
+        // log never holds more than the capacity (and listing reads at most that many).
+        let counted = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(REJECTED_PK))
+            .key(SK, s(COUNTER_SK))
+            .update_expression("SET #type = :type ADD #seq :one")
+            .expression_attribute_names("#type", ITEM_TYPE)
+            .expression_attribute_names("#seq", "seq")
+            .expression_attribute_values(":type", s(TYPE_COUNTER))
+            .expression_attribute_values(":one", num(1))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| unavailable("update_item (rejected counter)", e))?;
+        let seq: u64 = counted
+            .attributes
+            .as_ref()
+            .and_then(|a| a.get("seq"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| StoreError::Corrupt("rejected log counter is not a number".into()))?;
+
+        let mut item = Item::new();
+        item.insert(PK.into(), s(REJECTED_PK));
+        item.insert(SK.into(), s(rejected_sk(seq)));
+        item.insert(ITEM_TYPE.into(), s(TYPE_REJECTED));
+        item.insert(DATA.into(), s(to_json(&rejected)?));
+        item.insert("source_id".into(), s(&rejected.source_id));
+        item.insert("received_at".into(), s(ts(rejected.received_at)));
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable("put_item (rejected)", e))?;
+        // Not one transaction with the put: if this delete fails, one entry beyond the
+        // capacity stays behind, but list_rejected never reads past the capacity.
+        let capacity = REJECTED_LOG_CAPACITY as u64;
+        if seq > capacity {
+            let dropped = self
+                .client
+                .delete_item()
+                .table_name(&self.table)
+                .key(PK, s(REJECTED_PK))
+                .key(SK, s(rejected_sk(seq - capacity)))
+                .send()
+                .await;
+            if let Err(e) = dropped {
+                tracing::warn!(
+                    error = %DisplayErrorContext(&e),
+                    "could not drop the oldest rejected delivery"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    async fn list_rejected(&self, limit: usize) -> Result<Vec<RejectedDelivery>, StoreError> {
+        let max = limit.min(REJECTED_LOG_CAPACITY);
+        if max == 0 {
+            return Ok(Vec::new());
+        }
+        let items = self
+            .collect("query (rejected)", max, None, |from, limit| {
+                self.query()
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :seq)")
+                    .expression_attribute_names("#pk", PK)
+                    .expression_attribute_names("#sk", SK)
+                    .expression_attribute_values(":pk", s(REJECTED_PK))
+                    .expression_attribute_values(":seq", s(REJECTED_PREFIX))
+                    .scan_index_forward(false)
+                    .consistent_read(true)
+                    .set_limit(limit)
+                    .set_exclusive_start_key(from)
+            })
+            .await?;
+        items
+            .iter()
+            .map(|item| decode(item, "rejected delivery"))
+            .collect()
+    }
+
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: usize,
+    ) -> Result<Vec<Notification>, StoreError> {
+        let mut claimed = Vec::new();
+        if limit == 0 {
+            return Ok(claimed);
+        }
+        // `{ts}#{id}` < `{now}$` ⇔ ts <= now (`$` follows `#`).
+        let upper = format!("{}$", ts(now));
+        let until = now + lease;
+        let mut start = None;
+        loop {
+            let page = self
+                .query()
+                .index_name(DUE_INDEX)
+                .key_condition_expression("#pk = :pk AND #sk < :upper")
+                .expression_attribute_names("#pk", "DUE_PK")
+                .expression_attribute_names("#sk", "DUE_SK")
+                .expression_attribute_values(":pk", s(DUE_PARTITION))
+                .expression_attribute_values(":upper", s(&upper))
+                .scan_index_forward(true)
+                .limit(i32::try_from(limit - claimed.len()).unwrap_or(i32::MAX))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| unavailable("query (due notifications)", e))?;
+            for item in page.items.unwrap_or_default() {
+                // The index may lag behind the table: the version condition below turns
+                // a stale entry into a lost race, never into a second lease.
+                let n: Notification = decode(&item, "notification")?;
+                if n.state != DeliveryState::Pending || n.next_attempt_at > now {
+                    continue;
+                }
+                let ver = version(&item)?;
+                let mut leased = n;
+                leased.next_attempt_at = until;
+                if self.put_notification(&leased, ver + 1).await? {
+                    claimed.push(leased);
+                }
+            }
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() && claimed.len() < limit => start = Some(key),
+                _ => break,
+            }
+        }
+        Ok(claimed)
+    }
+
+    async fn get_notification(&self, id: &str) -> Result<Option<Notification>, StoreError> {
+        Ok(self.read_notification(id).await?.map(|(n, _)| n))
+    }
+
+    async fn record_attempt(
+        &self,
+        id: &str,
+        attempt: Attempt,
+        now: DateTime<Utc>,
+    ) -> Result<Notification, StoreError> {
+        for _ in 0..VERSION_TRIES {
+            let (old, ver) = self
+                .read_notification(id)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("no notification {id}")))?;
+            let mut n = old;
+            n.attempts = n.attempts.saturating_add(1);
+            n.updated_at = now;
+            match attempt.clone() {
+                Attempt::Sent => {
+                    n.state = DeliveryState::Sent;
+                    n.last_error = None;
+                }
+                Attempt::Retry {
+                    error,
+                    next_attempt_at,
+                } => {
+                    n.state = DeliveryState::Pending;
+                    n.last_error = Some(error);
+                    n.next_attempt_at = next_attempt_at;
+                }
+                Attempt::Dead { error } => {
+                    n.state = DeliveryState::Dead;
+                    n.last_error = Some(error);
+                }
+            }
+            if self.put_notification(&n, ver + 1).await? {
+                return Ok(n);
+            }
+        }
+        Err(StoreError::Unavailable(format!(
+            "notification {id} kept changing while recording an attempt"
+        )))
+    }
+
+    async fn list_notifications(
+        &self,
+        state: Option<DeliveryState>,
+        limit: usize,
+    ) -> Result<Vec<Notification>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let (index, hash, value) = match state {
+            None => (GSI2, "GSI2PK", ALL_NOTIFS.to_owned()),
+            Some(state) => (GSI1, "GSI1PK", state_pk(state)),
+        };
+        self.newest_first("query (notifications)", index, hash, &value, None, limit)
+            .await?
+            .iter()
+            .map(|item| decode(item, "notification"))
+            .collect()
+    }
+
+    async fn lead_notifications(&self, lead_id: &str) -> Result<Vec<Notification>, StoreError> {
+        let items = self
+            .collect("query (lead notifications)", usize::MAX, None, |from, _| {
+                self.query()
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :notif)")
+                    .expression_attribute_names("#pk", PK)
+                    .expression_attribute_names("#sk", SK)
+                    .expression_attribute_values(":pk", s(lead_pk(lead_id)))
+                    .expression_attribute_values(":notif", s(NOTIF_PREFIX))
+                    .consistent_read(true)
+                    .set_exclusive_start_key(from)
+            })
+            .await?;
+        items
+            .iter()
+            .map(|item| decode(item, "notification"))
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// stream images
+
+/// The notification a stream record's image (or any item of the table) holds.
+///
+/// `Ok(None)` when the image is not a notification item (`item_type` is not
+/// `"notification"`: a lead, raw payload, rejected entry …); `Err(Corrupt)` when it is
+/// one but its `data` cannot be read — report that record as a batch item failure
+/// rather than drop it. Works on the SDK's `AttributeValue` maps (e.g. from the
+/// DynamoDB Streams API); for Lambda events see [`notification_from_stream_json`].
+pub fn notification_from_image(
+    image: &HashMap<String, AttributeValue>,
+) -> Result<Option<Notification>, StoreError> {
+    if image
+        .get(ITEM_TYPE)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+        != Some(TYPE_NOTIFICATION)
+    {
+        return Ok(None);
+    }
+    decode(image, "notification").map(Some)
+}
+
+/// Like [`notification_from_image`], for an image in DynamoDB JSON
+/// (`{"item_type": {"S": "notification"}, "data": {"S": "{…}"}, …}`): what a DynamoDB
+/// Streams `GetRecords` response carries, and what `serde_json::to_value` makes of an
+/// `aws_lambda_events` stream record's `change.new_image` (a `serde_dynamo::Item`).
+pub fn notification_from_stream_json(
+    image: &serde_json::Value,
+) -> Result<Option<Notification>, StoreError> {
+    let field = |name: &str| {
+        image
+            .get(name)
+            .and_then(|v| v.get("S"))
+            .and_then(|v| v.as_str())
+    };
+    if field(ITEM_TYPE) != Some(TYPE_NOTIFICATION) {
+        return Ok(None);
+    }
+    let data = field(DATA).ok_or_else(|| {
+        StoreError::Corrupt("notification image has no string `data` attribute".into())
+    })?;
+    serde_json::from_str(data)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(format!("notification image: {e}")))
+}
+
+// ---------------------------------------------------------------------------------
+// items and keys
+
+/// A fixed-width, chronologically sorting text form of an instant (RFC 3339 in UTC with
+/// nanoseconds, e.g. `2025-03-14T09:00:00.000000000Z`; years 0000–9999).
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
+}
+
+fn lead_pk(lead_id: &str) -> String {
+    format!("LEAD#{lead_id}")
+}
+
+fn notification_sk(id: &str) -> String {
+    format!("{NOTIF_PREFIX}{id}")
+}
+
+fn rejected_sk(seq: u64) -> String {
+    format!("{REJECTED_PREFIX}{seq:020}")
+}
+
+fn stage_pk(stage: Stage) -> String {
+    format!("STAGE#{stage}")
+}
+
+fn state_pk(state: DeliveryState) -> String {
+    format!("NOTIFS#{}", state_name(state))
+}
+
+fn state_name(state: DeliveryState) -> &'static str {
+    match state {
+        DeliveryState::Pending => "pending",
+        DeliveryState::Sent => "sent",
+        DeliveryState::Dead => "dead",
+    }
+}
+
+/// Notification ids are `{lead_id}.{team}.{notify_index}`; lead ids hold no `.`.
+fn lead_id_of_notification(id: &str) -> Option<&str> {
+    id.split_once('.')
+        .map(|(lead, _)| lead)
+        .filter(|l| !l.is_empty())
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn num(v: u64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
+    let time = format!("{}#{}", ts(lead.received_at), lead.id);
+    let mut item = Item::new();
+    let mut put = |k: &str, v: AttributeValue| {
+        item.insert(k.to_owned(), v);
+    };
+    put(PK, s(lead_pk(&lead.id)));
+    put(SK, s(LEAD_SK));
+    put(ITEM_TYPE, s(TYPE_LEAD));
+    put(DATA, s(to_json(lead)?));
+    put("lead_id", s(&lead.id));
+    put("source_id", s(&lead.source_id));
+    put("stage", s(lead.stage.as_str()));
+    put("received_at", s(ts(lead.received_at)));
+    put("GSI1PK", s(stage_pk(lead.stage)));
+    put("GSI1SK", s(&time));
+    put("GSI2PK", s(ALL_LEADS));
+    put("GSI2SK", s(&time));
+    put("GSI3PK", s(format!("SOURCE#{}", lead.source_id)));
+    put("GSI3SK", s(&time));
+    if let Some(campaign) = lead.utm.campaign.as_deref().map(str::trim) {
+        if !campaign.is_empty() {
+            put("campaign", s(campaign));
+            put(
+                "GSI4PK",
+                s(format!(
+                    "CAMPAIGN#{}",
+                    cut(campaign, MAX_CAMPAIGN_KEY_BYTES)
+                )),
+            );
+            put("GSI4SK", s(&time));
+        }
+    }
+    Ok(item)
+}
+
+fn notification_item(n: &Notification, ver: u64) -> Result<Item, StoreError> {
+    let created = format!("{}#{}", ts(n.created_at), n.id);
+    let mut item = Item::new();
+    let mut put = |k: &str, v: AttributeValue| {
+        item.insert(k.to_owned(), v);
+    };
+    put(PK, s(lead_pk(&n.lead_id)));
+    put(SK, s(notification_sk(&n.id)));
+    put(ITEM_TYPE, s(TYPE_NOTIFICATION));
+    put(DATA, s(to_json(n)?));
+    put(VERSION, num(ver));
+    put("notification_id", s(&n.id));
+    put("lead_id", s(&n.lead_id));
+    put("team", s(&n.team));
+    put("delivery_state", s(state_name(n.state)));
+    put("next_attempt_at", s(ts(n.next_attempt_at)));
+    put("GSI1PK", s(state_pk(n.state)));
+    put("GSI1SK", s(&created));
+    put("GSI2PK", s(ALL_NOTIFS));
+    put("GSI2SK", s(&created));
+    if n.state == DeliveryState::Pending {
+        put("DUE_PK", s(DUE_PARTITION));
+        put("DUE_SK", s(format!("{}#{}", ts(n.next_attempt_at), n.id)));
+    }
+    Ok(item)
+}
+
+fn raw_item(lead_id: &str, raw: &[u8], expires_at: DateTime<Utc>) -> Item {
+    // TTL works in whole seconds: round up, so TTL never deletes before the expiry.
+    let ttl = expires_at.timestamp() + i64::from(expires_at.timestamp_subsec_nanos() > 0);
+    HashMap::from([
+        (PK.to_owned(), s(lead_pk(lead_id))),
+        (SK.to_owned(), s(RAW_SK)),
+        (ITEM_TYPE.to_owned(), s(TYPE_RAW)),
+        ("lead_id".to_owned(), s(lead_id)),
+        ("payload".to_owned(), AttributeValue::B(Blob::new(raw))),
+        ("raw_expires_at".to_owned(), s(ts(expires_at))),
+        (
+            TTL_ATTRIBUTE.to_owned(),
+            AttributeValue::N(ttl.max(0).to_string()),
+        ),
+    ])
+}
+
+/// The longest prefix of `v` of at most `max` bytes, cut at a character boundary.
+fn cut(v: &str, max: usize) -> &str {
+    if v.len() <= max {
+        return v;
+    }
+    let mut end = max;
+    while !v.is_char_boundary(end) {
+        end -= 1;
+    }
+    &v[..end]
+}
+
+fn key_schema(
+    hash: &str,
+    range: &str,
+) -> Result<Vec<KeySchemaElement>, aws_sdk_dynamodb::error::BuildError> {
+    Ok(vec![
+        KeySchemaElement::builder()
+            .attribute_name(hash)
+            .key_type(KeyType::Hash)
+            .build()?,
+        KeySchemaElement::builder()
+            .attribute_name(range)
+            .key_type(KeyType::Range)
+            .build()?,
+    ])
+}
+
+fn string<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => Ok(v),
+        _ => Err(StoreError::Corrupt(format!(
+            "item {} has no string `{name}`",
+            describe_key(item)
+        ))),
+    }
+}
+
+fn version(item: &Item) -> Result<u64, StoreError> {
+    item.get(VERSION)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "item {} has no numeric `{VERSION}`",
+                describe_key(item)
+            ))
+        })
+}
+
+fn decode<T: serde::de::DeserializeOwned>(item: &Item, what: &str) -> Result<T, StoreError> {
+    let data = string(item, DATA)?;
+    serde_json::from_str(data)
+        .map_err(|e| StoreError::Corrupt(format!("{what} {}: {e}", describe_key(item))))
+}
+
+fn describe_key(item: &Item) -> String {
+    let part = |k: &str| {
+        item.get(k)
+            .and_then(|v| v.as_s().ok())
+            .map(String::as_str)
+            .unwrap_or("?")
+    };
+    format!("{}/{}", part(PK), part(SK))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))
+}
+
+// ---------------------------------------------------------------------------------
+// cursors: the key of a page's last lead (table key + index key), as base64url JSON
+
+fn encode_cursor(item: &Item, hash: &str, range: &str) -> String {
+    let key: serde_json::Map<String, serde_json::Value> = [PK, SK, hash, range]
+        .into_iter()
+        .map(|k| {
+            let v = item
+                .get(k)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default();
+            (k.to_owned(), serde_json::Value::String(v))
+        })
+        .collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::Value::Object(key).to_string())
+}
+
+fn decode_cursor(cursor: &str, hash: &str, range: &str, value: &str) -> Result<Item, StoreError> {
+    let invalid = |why: &str| StoreError::Corrupt(format!("invalid cursor: {why}"));
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| invalid("not base64url"))?;
+    let json: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&bytes).map_err(|_| invalid("not a cursor this API handed out"))?;
+    let mut key = Item::new();
+    for k in [PK, SK, hash, range] {
+        let v = json
+            .get(k)
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| invalid("not a cursor of this listing"))?;
+        key.insert(k.to_owned(), s(v));
+    }
+    if json.len() != 4
+        || key
+            .get(hash)
+            .and_then(|v| v.as_s().ok())
+            .map(String::as_str)
+            != Some(value)
+        || key.get(SK).and_then(|v| v.as_s().ok()).map(String::as_str) != Some(LEAD_SK)
+    {
+        return Err(invalid("not a cursor of this listing"));
+    }
+    Ok(key)
+}
+
+// ---------------------------------------------------------------------------------
+// errors
+
+/// Any SDK failure (throttling, timeouts, an unreachable endpoint, a missing table …):
+/// the caller answers 503 so the provider retries.
+fn unavailable(op: &str, e: impl std::error::Error) -> StoreError {
+    StoreError::Unavailable(format!("dynamodb {op}: {}", DisplayErrorContext(e)))
+}
+
+fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    StoreError::Unavailable(format!("dynamodb request: {e}"))
+}
+
+/// A token unique to this call (`ClientRequestToken`, at most 36 characters).
+fn request_token() -> String {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let nanos = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+    format!(
+        "{:x}-{:x}-{:x}",
+        nanos,
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn time_keys_sort_chronologically_and_have_one_width() {
+        let times = [
+            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap() + chrono::Duration::nanoseconds(1),
+            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 1).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+        ];
+        let keys: Vec<String> = times.iter().map(|t| ts(*t)).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+        assert!(keys.iter().all(|k| k.len() == 30), "{keys:?}");
+        assert_eq!(keys[1], "2025-03-14T09:00:00.000000000Z");
+    }
+
+    #[test]
+    fn due_upper_bound_includes_now_and_excludes_later() {
+        let now = Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap();
+        let upper = format!("{}$", ts(now));
+        assert!(format!("{}#ld_x.sales.0", ts(now)) < upper);
+        assert!(format!("{}#ld_x.sales.0", ts(now - chrono::Duration::seconds(1))) < upper);
+        assert!(format!("{}#a", ts(now + chrono::Duration::nanoseconds(1))) > upper);
+    }
+
+    #[test]
+    fn notification_ids_name_their_lead() {
+        assert_eq!(lead_id_of_notification("ld_0123.sales.0"), Some("ld_0123"));
+        assert_eq!(
+            lead_id_of_notification("ld_0123.team.with.dots.2"),
+            Some("ld_0123")
+        );
+        assert_eq!(lead_id_of_notification("nodot"), None);
+        assert_eq!(lead_id_of_notification(".x"), None);
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_strangers() {
+        let mut item = Item::new();
+        item.insert(PK.into(), s("LEAD#ld_1"));
+        item.insert(SK.into(), s(LEAD_SK));
+        item.insert("GSI2PK".into(), s(ALL_LEADS));
+        item.insert("GSI2SK".into(), s("2025-03-14T09:00:00.000000000Z#ld_1"));
+        let c = encode_cursor(&item, "GSI2PK", "GSI2SK");
+        let key = decode_cursor(&c, "GSI2PK", "GSI2SK", ALL_LEADS).unwrap();
+        assert_eq!(key, item);
+        // a cursor of the "all" listing is not one of the hot listing
+        let e = decode_cursor(&c, "GSI1PK", "GSI1SK", "STAGE#hot").unwrap_err();
+        assert!(e.to_string().contains("invalid cursor"), "{e}");
+        for bad in ["", "!!!", "bm90IGpzb24", "e30"] {
+            let e = decode_cursor(bad, "GSI2PK", "GSI2SK", ALL_LEADS).unwrap_err();
+            assert!(
+                matches!(&e, StoreError::Corrupt(m) if m.contains("cursor")),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn campaign_keys_are_cut_at_a_character_boundary() {
+        let long = "é".repeat(400); // 800 bytes
+        let c = cut(&long, MAX_CAMPAIGN_KEY_BYTES);
+        assert!(c.len() <= MAX_CAMPAIGN_KEY_BYTES && c.len() >= MAX_CAMPAIGN_KEY_BYTES - 1);
+        assert_eq!(cut("spring", 512), "spring");
+    }
+
+    #[test]
+    fn raw_ttl_rounds_up_to_whole_seconds() {
+        let at = Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap();
+        let ttl = |t| match raw_item("ld_1", b"x", t).remove(TTL_ATTRIBUTE) {
+            Some(AttributeValue::N(n)) => n.parse::<i64>().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(ttl(at), at.timestamp());
+        assert_eq!(
+            ttl(at + chrono::Duration::milliseconds(1)),
+            at.timestamp() + 1
+        );
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the Lambda functions' bootstrap binaries with cargo-lambda (from PyPI, pinned,
+# in .venv-lambda) and prints their sizes. x86_64 here: the arm64 standard library
+# cannot be fetched on these machines; `--compiler cargo` avoids zig.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv-lambda
+if ! "$VENV/bin/pip" show cargo-lambda 2>/dev/null | grep -q '^Version: 1.9.2$'; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check cargo-lambda==1.9.2
+fi
+export PATH="$PWD/$VENV/bin:$PATH"
+cargo lambda build --release --compiler cargo \
+  -p handoff-ingest -p handoff-dispatch -p handoff-api
+for f in handoff-ingest handoff-dispatch handoff-api; do
+  b="target/lambda/$f/bootstrap"
+  [ -f "$b" ] || { echo "missing $b" >&2; exit 1; }
+  printf '%-18s %8d bytes  %s\n' "$f" "$(stat -c %s "$b")" "$b"
+done

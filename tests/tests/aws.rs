@@ -1,0 +1,551 @@
+//! The AWS path end to end against a real DynamoDB + SSM API (the moto server that
+//! `scripts/moto.sh start` runs): `handoff config push`, the ingest / api / dispatch
+//! handlers exactly as their `main.rs` wire them, the DynamoDB store, and the table's
+//! stream read back with GetRecords and fed to dispatch as `aws_lambda_events` records.
+//!
+//! Without `AWS_ENDPOINT_URL` these tests print a notice and pass; with `HANDOFF_MOTO=1`
+//! (scripts/test.sh) a missing endpoint fails them.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use handoff_core::clock::SystemClock;
+use handoff_core::delivery::Dispatcher;
+use handoff_core::store::{DeliveryState, LeadStore};
+use handoff_dynamodb::DynamoStore;
+use handoff_lambda::Wiring;
+use handoff_ssm::SsmConfig;
+use handoff_tests::*;
+use hmac::Mac;
+use serde_json::{json, Value};
+
+const SECRET_A: &str = "whsec_c2VjcmV0LW51bWJlci1vbmUtZm9yLXRlc3Rpbmc=";
+const SECRET_B: &str = "whsec_c2Vjb25kLXNlY3JldC1hZnRlci1yb3RhdGlvbg==";
+
+fn moto() -> bool {
+    let required = std::env::var("HANDOFF_MOTO").is_ok_and(|v| v == "1");
+    match std::env::var("AWS_ENDPOINT_URL") {
+        Ok(u) if !u.is_empty() => true,
+        _ if required => panic!("HANDOFF_MOTO=1 but AWS_ENDPOINT_URL is unset"),
+        _ => {
+            eprintln!("NOTICE: AWS end-to-end tests SKIPPED (no moto): run scripts/test.sh");
+            false
+        }
+    }
+}
+
+fn unique(kind: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{kind}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+async fn sdk() -> aws_config::SdkConfig {
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}
+
+async fn table() -> Arc<DynamoStore> {
+    let store = DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(&sdk().await),
+        unique("handoff-e2e"),
+    );
+    store.create_table().await.expect("create table on moto");
+    Arc::new(store)
+}
+
+fn config_text(webhooks: &[String]) -> String {
+    let mut s = String::from(
+        r#"
+[server]
+api_token_env = "HANDOFF_API_TOKEN"
+public_url = "https://leads.example.test"
+
+[delivery]
+max_attempts = 3
+backoff_initial_ms = 1
+backoff_max_ms = 1
+
+[[source]]
+id = "website"
+provider = "standard"
+business = "b2b"
+channel = "web_form"
+secret_env = "WEBSITE_SECRET"
+
+[[team]]
+name = "sales"
+channels = ["web_form"]
+"#,
+    );
+    for url in webhooks {
+        s.push_str(&format!(
+            "[[team.notify]]\nkind = \"webhook\"\nurl = \"{url}\"\n"
+        ));
+    }
+    if webhooks.is_empty() {
+        s.push_str("[[team.notify]]\nkind = \"console\"\n");
+    }
+    s
+}
+
+/// Runs `handoff config push FILE --prefix PREFIX` (the binary built with `--features aws`).
+fn push(text: &str, prefix: &str, secret: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("handoff.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = std::process::Command::new(handoff_bin())
+        .args(["config", "push"])
+        .arg(&file)
+        .args(["--prefix", prefix])
+        .env("WEBSITE_SECRET", secret)
+        .env("HANDOFF_API_TOKEN", "api-token-123")
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), all)
+}
+
+async fn wiring(store: Arc<DynamoStore>, prefix: &str) -> Wiring {
+    let ssm = SsmConfig::new(
+        aws_sdk_ssm::Client::new(&sdk().await),
+        prefix,
+        Duration::ZERO,
+    );
+    Wiring::new(store, Arc::new(ssm))
+        .await
+        .expect("wiring from moto")
+}
+
+/// An HTTP API (v2) event for `POST /hooks/website`, signed now with `secret`.
+fn hook_event(secret: &str, delivery_id: &str, email: &str) -> lambda_http::Request {
+    let body = json!({"action": "demo_request", "contact": {"email": email}}).to_string();
+    let ts = chrono::Utc::now().timestamp().to_string();
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{delivery_id}.{ts}.{body}").as_bytes());
+    let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    http_event(
+        "POST",
+        "/hooks/website",
+        &[
+            ("webhook-id", delivery_id),
+            ("webhook-timestamp", &ts),
+            ("webhook-signature", &format!("v1,{sig}")),
+            ("content-type", "application/json"),
+        ],
+        Some(&body),
+    )
+}
+
+fn http_event(
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> lambda_http::Request {
+    let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
+    let headers: serde_json::Map<String, Value> = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+        .collect();
+    let ev = json!({
+        "version": "2.0",
+        "routeKey": format!("{method} {raw_path}"),
+        "rawPath": raw_path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "api", "domainName": "api.example.test",
+            "domainPrefix": "api", "requestId": "r", "routeKey": format!("{method} {raw_path}"),
+            "stage": "$default", "time": "01/Jan/2026:00:00:00 +0000", "timeEpoch": 0,
+            "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1",
+                     "sourceIp": "203.0.113.9", "userAgent": "test"}
+        },
+        "body": body,
+        "isBase64Encoded": false
+    });
+    lambda_http::request::from_str(&ev.to_string()).expect("HTTP API v2 event")
+}
+
+fn answer(resp: &lambda_http::Response<lambda_http::Body>) -> (u16, Value) {
+    let v = match resp.body() {
+        lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
+        _ => Value::Null,
+    };
+    (resp.status().as_u16(), v)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pushed_configuration_drives_ingest_and_reloads_without_a_rebuild() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    // plain secrets are refused and nothing is stored
+    let plain = config_text(&[]).replace(
+        "secret_env = \"WEBSITE_SECRET\"",
+        &format!("secret = \"{SECRET_A}\""),
+    );
+    let (code, out) = push(&plain, &prefix, SECRET_A);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("source[0].secret") && out.contains("nothing was stored"),
+        "{out}"
+    );
+
+    let (code, out) = push(&config_text(&[]), &prefix, SECRET_A);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("{prefix}/secrets/WEBSITE_SECRET")),
+        "{out}"
+    );
+    // the document holds no secret
+    let ssm = aws_sdk_ssm::Client::new(&sdk().await);
+    let doc = ssm
+        .get_parameter()
+        .name(format!("{prefix}/config"))
+        .send()
+        .await
+        .unwrap();
+    let doc = doc.parameter.unwrap().value.unwrap();
+    assert!(!doc.contains(SECRET_A.trim_start_matches("whsec_")));
+    let secret = ssm
+        .get_parameter()
+        .name(format!("{prefix}/secrets/WEBSITE_SECRET"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        secret.parameter.unwrap().r#type,
+        Some(aws_sdk_ssm::types::ParameterType::SecureString)
+    );
+
+    let store = table().await;
+    let w = wiring(store.clone(), &prefix).await;
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "d-1", "a@example.com")).await,
+    );
+    assert_eq!(st, 202, "{b}");
+    assert_eq!(b["stage"], "hot");
+    let lead_id = b["lead_id"].as_str().unwrap().to_string();
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "d-1", "a@example.com")).await,
+    );
+    assert_eq!((st, b["duplicate"].as_bool()), (200, Some(true)));
+    assert_eq!(b["lead_id"], lead_id.as_str());
+    assert_eq!(store.lead_notifications(&lead_id).await.unwrap().len(), 1);
+
+    // rotate the secret: push, and the next invocation picks it up
+    let (code, out) = push(&config_text(&[]), &prefix, SECRET_B);
+    assert_eq!(code, 0, "{out}");
+    w.refresh().await;
+    let (st, _) = answer(
+        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "d-2", "b@example.com")).await,
+    );
+    assert_eq!(st, 401, "the old secret no longer verifies");
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_B, "d-2", "b@example.com")).await,
+    );
+    assert_eq!(st, 202, "{b}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_needs_credentials_and_fails_closed_without_a_token() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    assert_eq!(push(&config_text(&[]), &prefix, SECRET_A).0, 0);
+    let store = table().await;
+    let w = wiring(store.clone(), &prefix).await;
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "api-1", "c@example.com")).await,
+    );
+    assert_eq!(st, 202, "{b}");
+    let id = b["lead_id"].as_str().unwrap().to_string();
+
+    for path in [
+        "/leads",
+        &format!("/leads/{id}"),
+        "/deliveries?state=dead",
+        "/deliveries/rejected",
+    ] {
+        let (st, b) =
+            answer(&handoff_api::handle(&w.app, http_event("GET", path, &[], None)).await);
+        assert_eq!(
+            (st, b["error"].as_str()),
+            (401, Some("unauthorized")),
+            "{path}"
+        );
+        let (st, _) = answer(
+            &handoff_api::handle(
+                &w.app,
+                http_event("GET", path, &[("authorization", "Bearer nope")], None),
+            )
+            .await,
+        );
+        assert_eq!(st, 401, "{path}");
+    }
+    let auth = [("authorization", "Bearer api-token-123")];
+    let (st, b) = answer(
+        &handoff_api::handle(&w.app, http_event("GET", "/leads?stage=hot", &auth, None)).await,
+    );
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["leads"][0]["id"], id.as_str());
+    let (st, b) = answer(
+        &handoff_api::handle(
+            &w.app,
+            http_event("GET", &format!("/leads/{id}"), &auth, None),
+        )
+        .await,
+    );
+    assert_eq!(
+        (st, b["contact"]["email"].as_str()),
+        (200, Some("c@example.com"))
+    );
+    let (st, _) =
+        answer(&handoff_api::handle(&w.app, http_event("GET", "/healthz", &[], None)).await);
+    assert_eq!(st, 200, "health is public");
+
+    // a configuration without a token: every read route is closed
+    let no_token = config_text(&[]).replace("api_token_env = \"HANDOFF_API_TOKEN\"\n", "");
+    let prefix2 = format!("/handoff/{}", unique("t"));
+    assert_eq!(push(&no_token, &prefix2, SECRET_A).0, 0);
+    let w2 = wiring(store, &prefix2).await;
+    let (st, _) =
+        answer(&handoff_api::handle(&w2.app, http_event("GET", "/leads", &auth, None)).await);
+    assert_eq!(st, 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_webhook_twice_at_once_makes_one_lead_and_one_notification() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    assert_eq!(push(&config_text(&[]), &prefix, SECRET_A).0, 0);
+    let store = table().await;
+    let w = Arc::new(wiring(store.clone(), &prefix).await);
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let w = w.clone();
+        let ev = hook_event(SECRET_A, "race-1", "r@example.com");
+        tasks.push(tokio::spawn(async move {
+            answer(&handoff_lambda::http::handle(&w.app, ev).await)
+        }));
+    }
+    let mut statuses = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for t in tasks {
+        let (st, b) = t.await.unwrap();
+        statuses.push(st);
+        ids.insert(b["lead_id"].as_str().unwrap_or("-").to_string());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 200, 200, 202]);
+    assert_eq!(ids.len(), 1);
+    let id = ids.into_iter().next().unwrap();
+    assert_eq!(store.lead_notifications(&id).await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_table_gives_503_and_writes_nothing() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    assert_eq!(push(&config_text(&[]), &prefix, SECRET_A).0, 0);
+    let real = table().await;
+    // the same table name, but DynamoDB at a closed port
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let conf = aws_sdk_dynamodb::config::Builder::from(&sdk().await)
+        .endpoint_url(format!("http://{closed}"))
+        .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
+        .build();
+    let down = Arc::new(DynamoStore::new(
+        aws_sdk_dynamodb::Client::from_conf(conf),
+        real.table(),
+    ));
+    let w = wiring(down, &prefix).await;
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "down-1", "d@example.com"))
+            .await,
+    );
+    assert_eq!(
+        (st, b["error"].as_str()),
+        (503, Some("store_unavailable")),
+        "{b}"
+    );
+    let id = handoff_core::model::Lead::id_for("website", "down-1");
+    assert!(real.get_lead(&id).await.unwrap().is_none());
+    assert!(real.lead_notifications(&id).await.unwrap().is_empty());
+    // the provider's retry, once the table is back, is accepted
+    let w = wiring(real.clone(), &prefix).await;
+    let (st, _) = answer(
+        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "down-1", "d@example.com"))
+            .await,
+    );
+    assert_eq!(st, 202);
+}
+
+/// Reads every record of the table's stream with the DynamoDB Streams JSON API, as the
+/// Lambda service does, and returns it as the `{"Records": [...]}` event dispatch gets.
+async fn stream_event(store: &DynamoStore) -> Value {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap();
+    let c = reqwest::Client::new();
+    // DynamoDB Streams signs as service "dynamodb" too; moto routes on the target.
+    let call = |service: &'static str, target: &'static str, body: Value| {
+        let c = c.clone();
+        let endpoint = endpoint.clone();
+        async move {
+            let v: Value = c
+                .post(&endpoint)
+                .header("x-amz-target", target)
+                .header("content-type", "application/x-amz-json-1.0")
+                .header(
+                    "authorization",
+                    format!("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"),
+                )
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v
+        }
+    };
+    let t = call(
+        "dynamodb",
+        "DynamoDB_20120810.DescribeTable",
+        json!({"TableName": store.table()}),
+    )
+    .await;
+    let arn = t["Table"]["LatestStreamArn"]
+        .as_str()
+        .expect("table has a stream")
+        .to_string();
+    let s = call(
+        "dynamodb",
+        "DynamoDBStreams_20120810.DescribeStream",
+        json!({"StreamArn": arn}),
+    )
+    .await;
+    let mut records = Vec::new();
+    for shard in s["StreamDescription"]["Shards"].as_array().unwrap() {
+        let it = call(
+            "dynamodb",
+            "DynamoDBStreams_20120810.GetShardIterator",
+            json!({
+                "StreamArn": arn, "ShardId": shard["ShardId"], "ShardIteratorType": "TRIM_HORIZON"
+            }),
+        )
+        .await;
+        let r = call(
+            "dynamodb",
+            "DynamoDBStreams_20120810.GetRecords",
+            json!({"ShardIterator": it["ShardIterator"]}),
+        )
+        .await;
+        records.extend(r["Records"].as_array().cloned().unwrap_or_default());
+    }
+    json!({ "Records": records })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dispatch_sends_stream_records_and_reports_only_the_failing_one() {
+    if !moto() {
+        return;
+    }
+    let ok = Receiver::start(0, 200).await;
+    let failing = Receiver::start(u32::MAX, 500).await;
+    let prefix = format!("/handoff/{}", unique("t"));
+    let text = config_text(&[ok.url("/ok"), failing.url("/fail")]);
+    assert_eq!(push(&text, &prefix, SECRET_A).0, 0);
+    let store = table().await;
+    let w = wiring(store.clone(), &prefix).await;
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "s-1", "s@example.com")).await,
+    );
+    assert_eq!(st, 202, "{b}");
+    let lead_id = b["lead_id"].as_str().unwrap().to_string();
+
+    let raw = stream_event(&store).await;
+    let event: aws_lambda_events::event::dynamodb::Event =
+        serde_json::from_value(raw.clone()).expect("GetRecords JSON is a Lambda DynamoDB event");
+    assert!(
+        event.records.len() >= 3,
+        "lead, raw payload and two notifications: {}",
+        event.records.len()
+    );
+    let notif_seqs: Vec<(String, String)> = event
+        .records
+        .iter()
+        .filter_map(|r| {
+            let id = handoff_dispatch::notification_id(r).unwrap()?;
+            Some((id, r.change.sequence_number.clone().unwrap()))
+        })
+        .collect();
+    assert_eq!(notif_seqs.len(), 2);
+    let failing_seq = notif_seqs
+        .iter()
+        .find(|(id, _)| id.ends_with(".1"))
+        .unwrap()
+        .1
+        .clone();
+
+    let dispatcher = Dispatcher {
+        store: store.clone(),
+        notifier: Arc::new(handoff_notify::HttpNotifier::new(Duration::from_secs(5))),
+        clock: Arc::new(SystemClock),
+    };
+    let config = w.app.config();
+    let resp = handoff_dispatch::handle_batch(&dispatcher, &config, event).await;
+    let reported: Vec<String> = resp
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone().unwrap())
+        .collect();
+    assert_eq!(reported, [failing_seq.clone()], "only the failing record");
+    assert_eq!(ok.received().len(), 1);
+    assert_eq!(ok.received()[0].body["lead"]["id"], lead_id.as_str());
+    assert_eq!(failing.attempts(), 1);
+
+    // Lambda retries the batch from the failed record: the sent one is not sent again
+    let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_value(raw).unwrap();
+    let resp = handoff_dispatch::handle_batch(&dispatcher, &config, event).await;
+    assert_eq!(resp.batch_item_failures.len(), 1);
+    assert_eq!(ok.received().len(), 1, "no re-send");
+    assert_eq!(failing.attempts(), 2);
+
+    // the scheduled sweep takes the last attempt and dead-letters it (max_attempts = 3)
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let n = handoff_dispatch::sweep(&dispatcher, &config, 10)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(failing.attempts(), 3);
+    let dead = store
+        .list_notifications(Some(DeliveryState::Dead), 10)
+        .await
+        .unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].lead_id, lead_id);
+    assert!(dead[0].last_error.as_deref().unwrap().contains("500"));
+    assert_eq!(ok.received().len(), 1);
+}
