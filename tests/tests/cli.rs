@@ -82,6 +82,8 @@ async fn send_posts_signed_demo_deliveries_for_every_demo_source() {
             && console.contains("[chat-sales]")
     );
     assert!(!console.contains("ana@example.com"));
+    // links point at the server that is actually running
+    assert!(console.contains(&format!("{}/leads/ld_", s.base)), "{console}");
 
     // nurture from the CLI, and a redelivery by id
     let (code, out, _) = handoff(&[

@@ -82,8 +82,9 @@ pub struct Team {
 pub struct ServerConfig {
     /// Bearer token for the read routes; `None` leaves them open (loopback only).
     pub api_token: Option<Secret>,
-    /// Base URL used in links to leads (e.g. in Slack messages).
-    pub public_url: String,
+    /// Base URL used in links to leads (e.g. in Slack messages). When unset, the local
+    /// server uses its own listen address and the Lambda functions relative links.
+    pub public_url: Option<String>,
     /// How long raw payloads are kept.
     pub raw_payload_ttl: chrono::Duration,
 }
@@ -385,10 +386,10 @@ impl Config {
                     "server.public_url",
                     "must start with http:// or https://",
                 );
-                String::new()
+                None
             }
-            Some(u) => u.get_ref().trim_end_matches('/').to_string(),
-            None => "http://127.0.0.1:3000".into(),
+            Some(u) => Some(u.get_ref().trim_end_matches('/').to_string()),
+            None => None,
         };
         let ttl_hours = match &raw.server.raw_payload_ttl_hours {
             Some(h) if !(1..=24 * 365).contains(h.get_ref()) => {

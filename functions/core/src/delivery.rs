@@ -48,7 +48,11 @@ impl Dispatcher {
                     notification: n,
                     target,
                     lead: &lead,
-                    link: format!("{}/leads/{}", config.server.public_url, lead.id),
+                    link: format!(
+                        "{}/leads/{}",
+                        config.server.public_url.as_deref().unwrap_or(""),
+                        lead.id
+                    ),
                 };
                 self.notifier.send(&out).await
             }

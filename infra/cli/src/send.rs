@@ -119,7 +119,10 @@ pub async fn run(a: SendArgs) -> ExitCode {
             let shown = serde_json::from_str::<serde_json::Value>(&text)
                 .and_then(|v| serde_json::to_string_pretty(&v))
                 .unwrap_or(text);
-            println!(
+            // a closed pipe (`| head`) is not worth a panic
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stdout(),
                 "POST {url} ({} delivery {delivery_id})\nHTTP {status}\n{shown}",
                 source.provider
             );

@@ -26,7 +26,7 @@ pub struct ServeOptions {
 }
 
 /// Runs until SIGINT/SIGTERM.
-pub async fn serve(config: Config, opts: ServeOptions) -> Result<(), String> {
+pub async fn serve(mut config: Config, opts: ServeOptions) -> Result<(), String> {
     if !opts.listen.ip().is_loopback() && config.server.api_token.is_none() {
         return Err(format!(
             "refusing to listen on {} without [server] api_token: leads are personal data",
@@ -41,6 +41,9 @@ pub async fn serve(config: Config, opts: ServeOptions) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    if config.server.public_url.is_none() {
+        config.server.public_url = Some(format!("http://{addr}"));
+    }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let wake = Arc::new(Notify::new());
