@@ -1,5 +1,5 @@
 # handoff — the two commands of the README, and a few more.
-.PHONY: run test check
+.PHONY: run test check bench
 
 # Run the local server with the built-in demo configuration and embedded store.
 run:
@@ -14,3 +14,7 @@ check:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace --lib
+
+# Benchmarks (criterion hot path and peers, end to end, Lambda start), written to BENCHMARKS.md.
+bench:
+	scripts/bench.sh

@@ -90,21 +90,26 @@ pub fn detect(text: &str) -> TextSignal {
         return TextSignal::Nothing;
     }
     let r = rules();
+    let words = &Present::new(r, &toks);
     let phrase = |(s, e): (usize, usize)| text[toks[s].start..toks[e - 1].end].to_string();
 
-    if let Some(m) = earliest(r, &toks, r.decline.iter(), true) {
+    if let Some(m) = earliest(r, &toks, words, r.decline.iter(), true) {
         return TextSignal::Decline { matched: phrase(m) };
     }
-    if let Some(m) = earliest(r, &toks, r.support.iter(), false) {
+    if let Some(m) = earliest(r, &toks, words, r.support.iter(), false) {
         return TextSignal::Support { matched: phrase(m) };
     }
-    if earliest(r, &toks, r.not_buyer.iter(), true).is_some() {
+    if earliest(r, &toks, words, r.not_buyer.iter(), true).is_some() {
         return TextSignal::Nothing;
     }
-    let masks: Vec<(usize, usize)> = r.mask.iter().flat_map(|p| p.find_all(&toks)).collect();
+    let masks: Vec<(usize, usize)> = r
+        .mask
+        .iter()
+        .flat_map(|p| p.find_all(&toks, words))
+        .collect();
     let mut best: Option<(usize, usize, Topic)> = None;
     for (topic, p) in &r.hot {
-        for (s, e) in p.find_all(&toks) {
+        for (s, e) in p.find_all(&toks, words) {
             if masks.iter().any(|&(ms, me)| s < me && ms < e) || r.negated(&toks, p, s, e) {
                 continue;
             }
@@ -146,12 +151,13 @@ fn specificity(topic: Topic) -> u8 {
 fn earliest<'a>(
     r: &Rules,
     toks: &[Tok],
+    words: &Present,
     pats: impl Iterator<Item = &'a Pattern>,
     context_negation: bool,
 ) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize)> = None;
     for p in pats {
-        for (s, e) in p.find_all(toks) {
+        for (s, e) in p.find_all(toks, words) {
             if (context_negation || p.negator_first) && r.negated(toks, p, s, e) {
                 continue;
             }
@@ -445,6 +451,76 @@ struct Pattern {
     /// Some word of the pattern is a negator ("payment did not go through"): a negator
     /// inside the match is part of the phrase, not a negation of it.
     negator_inside: bool,
+    required_ids: Vec<Vec<u32>>,
+    first_ids: Option<Vec<u32>>,
+}
+
+/// The vocabulary ids of the words in one text, and where they are.
+struct Present {
+    bits: Vec<u64>,
+    pos: Vec<(u32, usize)>,
+}
+
+impl Present {
+    fn new(r: &Rules, toks: &[Tok]) -> Present {
+        let mut bits = vec![0u64; r.vocab.len().div_ceil(64)];
+        let mut pos = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            if let Some(&id) = r.vocab.get(t.text.as_str()) {
+                bits[id as usize / 64] |= 1 << (id % 64);
+                pos.push((id, i));
+            }
+        }
+        pos.sort_unstable();
+        Present { bits, pos }
+    }
+    fn has(&self, id: u32) -> bool {
+        self.bits[id as usize / 64] & (1 << (id % 64)) != 0
+    }
+    fn positions(&self, id: u32) -> impl Iterator<Item = usize> + '_ {
+        let lo = self.pos.partition_point(|&(x, _)| x < id);
+        self.pos[lo..]
+            .iter()
+            .take_while(move |&&(x, _)| x == id)
+            .map(|&(_, i)| i)
+    }
+}
+
+fn exact_words(e: &Elem) -> Option<Vec<&str>> {
+    match e {
+        Elem::Word(alts) => alts
+            .iter()
+            .map(|a| match a {
+                Alt::Exact(w) => Some(w.as_str()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+fn index_patterns<'a>(
+    pats: impl Iterator<Item = &'a mut Pattern>,
+    vocab: &mut std::collections::HashMap<String, u32>,
+) {
+    for p in pats {
+        let mut id = |w: &str| {
+            let n = vocab.len() as u32;
+            *vocab.entry(w.to_string()).or_insert(n)
+        };
+        p.required_ids = p
+            .elems
+            .iter()
+            .filter_map(exact_words)
+            .map(|ws| ws.into_iter().map(&mut id).collect())
+            .collect();
+        p.first_ids = p
+            .elems
+            .iter()
+            .find(|e| !matches!(e, Elem::NotNext(_) | Elem::NotPrev(_)))
+            .and_then(exact_words)
+            .map(|ws| ws.into_iter().map(&mut id).collect());
+    }
 }
 
 impl Pattern {
@@ -470,6 +546,8 @@ impl Pattern {
         let negator_first = elems.iter().find_map(negating) == Some(true);
         let negator_inside = elems.iter().any(|e| negating(e) == Some(true));
         Pattern {
+            required_ids: Vec::new(),
+            first_ids: None,
             src,
             elems,
             negator_first,
@@ -478,7 +556,25 @@ impl Pattern {
     }
 
     /// Every match as (first token, one past the last token); one per start position.
-    fn find_all(&self, toks: &[Tok]) -> Vec<(usize, usize)> {
+    fn find_all(&self, toks: &[Tok], words: &Present) -> Vec<(usize, usize)> {
+        // every all-exact word of the pattern must occur in the text
+        if !self
+            .required_ids
+            .iter()
+            .all(|ids| ids.iter().any(|&id| words.has(id)))
+        {
+            return Vec::new();
+        }
+        if let Some(first) = &self.first_ids {
+            let mut starts: Vec<usize> = first.iter().flat_map(|&id| words.positions(id)).collect();
+            starts.sort_unstable();
+            starts.dedup();
+            return starts
+                .into_iter()
+                .filter_map(|s| match_from(&self.elems, toks, s, None, false).map(|e| (s, e)))
+                .filter(|&(s, e)| e > s)
+                .collect();
+        }
         (0..toks.len())
             .filter_map(|s| match_from(&self.elems, toks, s, None, false).map(|e| (s, e)))
             .filter(|&(s, e)| e > s)
@@ -659,6 +755,7 @@ struct Rules {
     pronoun: Vec<Alt>,
     conjunctions: Vec<Alt>,
     need_words: Vec<Alt>,
+    vocab: std::collections::HashMap<String, u32>,
 }
 
 fn rules() -> &'static Rules {
@@ -672,7 +769,8 @@ fn rules() -> &'static Rules {
                 .map(|src| Pattern::compile(src, &negators))
                 .collect()
         };
-        Rules {
+        let mut r = Rules {
+            vocab: Default::default(),
             decline: all(DECLINE),
             support: all(SUPPORT),
             not_buyer: all(NOT_A_BUYER),
@@ -689,7 +787,19 @@ fn rules() -> &'static Rules {
             conjunctions: parse_alts(CONJUNCTIONS),
             need_words: parse_alts(NEED_WORDS),
             negators,
-        }
+        };
+        let mut vocab = std::collections::HashMap::new();
+        index_patterns(
+            r.decline
+                .iter_mut()
+                .chain(r.support.iter_mut())
+                .chain(r.not_buyer.iter_mut())
+                .chain(r.mask.iter_mut())
+                .chain(r.hot.iter_mut().map(|(_, p)| p)),
+            &mut vocab,
+        );
+        r.vocab = vocab;
+        r
     })
 }
 
