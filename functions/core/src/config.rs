@@ -442,6 +442,7 @@ impl Config {
 
         // [[source]]
         let mut sources = BTreeMap::new();
+        let mut seen_ids = BTreeSet::new();
         for (i, s) in raw.source.iter().enumerate() {
             let path = format!("source[{i}]");
             let id = s.id.get_ref().clone();
@@ -456,7 +457,7 @@ impl Config {
                     format!("{path}.id"),
                     "must be 1-64 characters of a-z, A-Z, 0-9, - and _",
                 );
-            } else if sources.contains_key(&id) {
+            } else if !seen_ids.insert(id.clone()) {
                 p.at(
                     s.id.span(),
                     format!("{path}.id"),
@@ -778,6 +779,18 @@ kind = "slack"
             "{msgs:#?}"
         );
         assert_eq!(errs.len(), 4, "{msgs:#?}");
+    }
+
+    #[test]
+    fn a_duplicate_id_is_reported_even_when_the_first_source_is_invalid() {
+        let src = "[[source]]\nid = \"a\"\nprovider = \"typefrom\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\n";
+        let errs = load(&format!("{src}{}", src.replace("typefrom", "typeform"))).unwrap_err();
+        let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errs.len(), 2, "{msgs:#?}");
+        assert!(
+            msgs[1].contains("source[1].id: duplicate source id \"a\""),
+            "{msgs:#?}"
+        );
     }
 
     #[test]

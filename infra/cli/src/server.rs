@@ -33,10 +33,18 @@ pub async fn serve(mut config: Config, opts: ServeOptions) -> Result<(), String>
             opts.listen
         ));
     }
-    let store: Arc<dyn LeadStore> = Arc::new(
-        EmbeddedStore::open(&opts.data_dir)
-            .map_err(|e| format!("cannot open the store in {}: {e}", opts.data_dir.display()))?,
-    );
+    let embedded = EmbeddedStore::open(&opts.data_dir)
+        .map_err(|e| format!("cannot open the store in {}: {e}", opts.data_dir.display()))?;
+    // We hold the store exclusively: leases left by a crashed run belong to no one.
+    match embedded.release_leases(SystemClock.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            notifications = n,
+            "pending notifications from the last run are due now"
+        ),
+        Err(e) => return Err(format!("cannot read the outbox: {e}")),
+    }
+    let store: Arc<dyn LeadStore> = Arc::new(embedded);
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;

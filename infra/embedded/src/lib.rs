@@ -62,6 +62,42 @@ impl std::fmt::Debug for EmbeddedStore {
 }
 
 impl EmbeddedStore {
+    /// Makes every pending notification due at `now`. Only one process can have the
+    /// store open, so at start-up no lease can belong to a live worker: the leases of a
+    /// process that crashed mid-send are released at once instead of after they expire
+    /// (retries waiting for their backoff are tried early too, which is harmless).
+    /// Returns how many were moved.
+    pub async fn release_leases(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let from = prefix_end(&ts_key(now));
+        self.run(move |db| {
+            let tx = db.begin_write()?;
+            let moved = {
+                let mut notifications = tx.open_table(NOTIFICATIONS)?;
+                let mut due = tx.open_table(NOTIFICATION_DUE)?;
+                let mut by_time = tx.open_table(NOTIFICATION_TIME)?;
+                let mut ids = Vec::new();
+                for entry in due.range(from.as_str()..)? {
+                    ids.push(entry?.1.value().to_owned());
+                }
+                for id in &ids {
+                    let old: Notification = {
+                        let v = notifications
+                            .get(id.as_str())?
+                            .ok_or_else(|| missing("notification", id))?;
+                        decode("notification", id, v.value())?
+                    };
+                    let mut n = old.clone();
+                    n.next_attempt_at = now;
+                    put_notification(&mut notifications, &mut due, &mut by_time, Some(&old), &n)?;
+                }
+                ids.len()
+            };
+            tx.commit()?;
+            Ok(moved)
+        })
+        .await
+    }
+
     /// Opens (or creates) the store in `dir`, creating the directory if needed.
     /// Only one process may have a store open at a time.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
