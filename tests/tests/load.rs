@@ -7,7 +7,7 @@
 //!
 //! Prints throughput and latencies; asserts nothing about time.
 
-// moto variant: see tests/tests/aws_load.rs (added with the DynamoDB store)
+// moto variant: tests/tests/aws_load.rs runs a smaller plan on the DynamoDB store
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::AtomicUsize;
