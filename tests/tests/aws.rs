@@ -521,7 +521,11 @@ async fn dispatch_sends_stream_records_and_reports_only_the_failing_one() {
         .iter()
         .map(|f| f.item_identifier.clone().unwrap())
         .collect();
-    assert_eq!(reported, [failing_seq.clone()], "only the failing record");
+    assert_eq!(
+        reported.as_slice(),
+        std::slice::from_ref(&failing_seq),
+        "only the failing record"
+    );
     assert_eq!(ok.received().len(), 1);
     assert_eq!(ok.received()[0].body["lead"]["id"], lead_id.as_str());
     assert_eq!(failing.attempts(), 1);
