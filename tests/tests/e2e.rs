@@ -6,63 +6,12 @@ use handoff_core::model::{Action, ProviderKind};
 use handoff_tests::*;
 use serde_json::Value;
 
-const STD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const HOOK_SECRET: &str = "whsec_aGFuZG9mZi10ZXN0LXJlY2VpdmVyLXNlY3JldA==";
+use handoff_tests::load::{config as load_config, HOOK_SECRET, STD_SECRET};
 
-fn config(webhook: &str, slack: &str, extra: &str) -> String {
-    format!(
-        r#"
-[server]
-public_url = "http://leads.example.test"
-{extra}
-
-[delivery]
-max_attempts = 3
-backoff_initial_ms = 50
-backoff_max_ms = 200
-
-[[source]]
-id = "b2b"
-provider = "standard"
-business = "b2b"
-channel = "web_form"
-secret = "{STD_SECRET}"
-
-[[source]]
-id = "form"
-provider = "typeform"
-business = "services"
-channel = "web_form"
-secret = "tf-secret"
-
-[[source]]
-id = "shop"
-provider = "shopify"
-business = "ecommerce"
-channel = "cart"
-secret = "shop-secret"
-
-[[source]]
-id = "chat"
-provider = "intercom"
-business = "services"
-channel = "live_chat"
-secret = "ic-secret"
-
-[[team]]
-name = "web"
-channels = ["web_form", "live_chat", "cart"]
-[[team.notify]]
-kind = "webhook"
-url = "{webhook}"
-secret = "{HOOK_SECRET}"
-[[team.notify]]
-kind = "slack"
-url = "{slack}"
-[[team.notify]]
-kind = "console"
-"#
-    )
+/// The four-source configuration the load test uses too (webhook, slack and console
+/// entries for every channel the sources use).
+fn config(webhook: &str, slack: &str) -> String {
+    load_config(webhook, slack)
 }
 
 fn client() -> reqwest::Client {
@@ -93,7 +42,7 @@ async fn hot_lead_is_stored_and_notified_once_per_entry() {
     let slack = Receiver::start(0, 200).await;
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(
-        Some(&config(&hook.url("/crm"), &slack.url("/slack"), "")),
+        Some(&config(&hook.url("/crm"), &slack.url("/slack"))),
         &dir.path().join("data"),
     );
     let ev = event(Action::DemoRequest, "ana.lopez@example.com", None);
@@ -181,7 +130,7 @@ async fn nurture_leads_are_stored_but_not_notified() {
     let hook = Receiver::start(0, 200).await;
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(
-        Some(&config(&hook.url("/crm"), &hook.url("/slack"), "")),
+        Some(&config(&hook.url("/crm"), &hook.url("/slack"))),
         &dir.path().join("data"),
     );
     let ev = event(
@@ -205,7 +154,7 @@ async fn every_provider_reaches_the_team() {
     let hook = Receiver::start(0, 200).await;
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(
-        Some(&config(&hook.url("/crm"), &hook.url("/slack"), "")),
+        Some(&config(&hook.url("/crm"), &hook.url("/slack"))),
         &dir.path().join("data"),
     );
     let cases = [
@@ -258,7 +207,7 @@ async fn rejected_requests_get_their_documented_status_and_store_nothing() {
     let hook = Receiver::start(0, 200).await;
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(
-        Some(&config(&hook.url("/crm"), &hook.url("/slack"), "")),
+        Some(&config(&hook.url("/crm"), &hook.url("/slack"))),
         &dir.path().join("data"),
     );
     let c = client();
