@@ -83,7 +83,10 @@ async fn send_posts_signed_demo_deliveries_for_every_demo_source() {
     );
     assert!(!console.contains("ana@example.com"));
     // links point at the server that is actually running
-    assert!(console.contains(&format!("{}/leads/ld_", s.base)), "{console}");
+    assert!(
+        console.contains(&format!("{}/leads/ld_", s.base)),
+        "{console}"
+    );
 
     // nurture from the CLI, and a redelivery by id
     let (code, out, _) = handoff(&[

@@ -19,19 +19,29 @@ async fn leases_of_a_crashed_run_are_released_on_restart() {
         .await
         .unwrap();
     // four notifications: claim them all (as a worker about to send), send one
-    let claimed = store.claim_due(t0(), Duration::seconds(60), 10).await.unwrap();
+    let claimed = store
+        .claim_due(t0(), Duration::seconds(60), 10)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 4);
     store
         .record_attempt(&claimed[0].id, Attempt::Sent, t0())
         .await
         .unwrap();
-    assert!(store.claim_due(t0(), Duration::seconds(60), 10).await.unwrap().is_empty());
+    assert!(store
+        .claim_due(t0(), Duration::seconds(60), 10)
+        .await
+        .unwrap()
+        .is_empty());
     drop(store); // the crash
 
     let store = EmbeddedStore::open(dir.path()).unwrap();
     let now = t0() + Duration::seconds(1);
     assert_eq!(store.release_leases(now).await.unwrap(), 3);
-    let due = store.claim_due(now, Duration::seconds(60), 10).await.unwrap();
+    let due = store
+        .claim_due(now, Duration::seconds(60), 10)
+        .await
+        .unwrap();
     let mut ids: Vec<_> = due.iter().map(|n| n.id.clone()).collect();
     ids.sort();
     let mut expected: Vec<_> = claimed[1..].iter().map(|n| n.id.clone()).collect();
