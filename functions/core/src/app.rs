@@ -185,7 +185,22 @@ impl App {
     }
 
     /// `POST /hooks/{source_id}`: verify, parse, classify, persist with the outbox.
+    /// Every log line of one delivery carries its source id, and once known its
+    /// delivery id and lead id (the `ingest` span's fields).
     pub async fn ingest(&self, source_id: &str, headers: &Headers, body: &[u8]) -> Response {
+        use tracing::Instrument;
+        let span = tracing::info_span!(
+            "ingest",
+            source_id,
+            delivery_id = tracing::field::Empty,
+            lead_id = tracing::field::Empty
+        );
+        self.ingest_in_span(source_id, headers, body)
+            .instrument(span)
+            .await
+    }
+
+    async fn ingest_in_span(&self, source_id: &str, headers: &Headers, body: &[u8]) -> Response {
         let config = self.config();
         let Some(source) = config.sources.get(source_id) else {
             return unknown_source(source_id);
@@ -231,6 +246,10 @@ impl App {
             }
         };
 
+        let lead_id = Lead::id_for(source_id, &delivery_id);
+        let span = tracing::Span::current();
+        span.record("delivery_id", delivery_id.as_str());
+        span.record("lead_id", lead_id.as_str());
         let channel = event.channel.unwrap_or(source.channel);
         let texts: Vec<(&str, &str)> = event
             .message
@@ -240,7 +259,7 @@ impl App {
             .collect();
         let r = readiness::classify(&config.rules, source.business, event.action, &texts);
         let lead = Lead {
-            id: Lead::id_for(source_id, &delivery_id),
+            id: lead_id,
             source_id: source_id.to_string(),
             delivery_id: delivery_id.clone(),
             provider: source.provider,
