@@ -1,5 +1,5 @@
 # handoff — the two commands of the README, and a few more.
-.PHONY: run test check bench
+.PHONY: run test check bench fuzz
 
 # Run the local server with the built-in demo configuration and embedded store.
 run:
@@ -18,3 +18,7 @@ check:
 # Benchmarks (criterion hot path and peers, end to end, Lambda start), written to BENCHMARKS.md.
 bench:
 	scripts/bench.sh
+
+# Fuzz the providers' verifiers and parsers and the config loader (SECONDS per target).
+fuzz:
+	scripts/fuzz.sh $(SECONDS)
