@@ -326,10 +326,9 @@ impl App {
             Ok(q) => q,
             Err(r) => return r,
         };
-        let stage = match q.get("stage").map(|s| s.parse::<Stage>()) {
-            None => None,
-            Some(Ok(s)) => Some(s),
-            Some(Err(e)) => return Response::error(400, "bad_request", e),
+        let stage = match parse_opt::<Stage>(q.get("stage")) {
+            Ok(v) => v,
+            Err(r) => return r,
         };
         let limit = match parse_limit(q.get("limit")) {
             Ok(l) => l,
@@ -356,10 +355,9 @@ impl App {
             Ok(q) => q,
             Err(r) => return r,
         };
-        let state = match q.get("state").map(|s| s.parse::<DeliveryState>()) {
-            None => None,
-            Some(Ok(s)) => Some(s),
-            Some(Err(e)) => return Response::error(400, "bad_request", e),
+        let state = match parse_opt::<DeliveryState>(q.get("state")) {
+            Ok(v) => v,
+            Err(r) => return r,
         };
         let limit = match parse_limit(q.get("limit")) {
             Ok(l) => l,
@@ -438,6 +436,15 @@ fn parse_query(
         out.insert(k.into_owned(), v.into_owned());
     }
     Ok(out)
+}
+
+/// An optional query parameter of an enum type; a bad value is a 400.
+fn parse_opt<T: std::str::FromStr<Err = String>>(
+    v: Option<&String>,
+) -> Result<Option<T>, Response> {
+    v.map(|s| s.parse::<T>())
+        .transpose()
+        .map_err(|e| Response::error(400, "bad_request", e))
 }
 
 fn parse_limit(v: Option<&String>) -> Result<usize, Response> {
