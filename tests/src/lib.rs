@@ -398,7 +398,6 @@ pub mod load {
     use handoff_core::model::{
         Action, Business, Contact, Headers, Lead, LeadEvent, ProviderKind, Stage, Utm,
     };
-    use handoff_core::providers::{ParseOptions, Parsed};
     use serde_json::Value;
 
     use crate::Received;
@@ -429,10 +428,6 @@ pub mod load {
             "ic-secret",
         ),
     ];
-
-    fn source(id: &str) -> (&'static str, ProviderKind, Business, &'static str) {
-        *SOURCES.iter().find(|s| s.0 == id).expect("known source")
-    }
 
     /// The load configuration: the four sources, one team taking all their channels
     /// with two HTTP notify entries (`webhook` → `webhook_url`, `slack` → `slack_url`)
@@ -759,61 +754,50 @@ kind = "console"
         item(src, did, Kind::Malformed { how }, body, headers)
     }
 
-    /// Checks an item against the provider code directly, so a wrong plan fails here
-    /// and not as a mystery in the server's answers.
+    /// Checks an item against the intake step the server runs, so a wrong plan fails
+    /// here and not as a mystery in the server's answers.
     fn self_check(it: &Item, now: DateTime<Utc>) {
-        let (_, provider, business, secret) = source(it.source);
+        use handoff_core::intake::{intake, Intake, IntakeError};
+        static CONFIG: std::sync::OnceLock<handoff_core::config::Config> =
+            std::sync::OnceLock::new();
+        let config = CONFIG.get_or_init(|| {
+            let text = config("http://127.0.0.1:9/crm", "http://127.0.0.1:9/slack");
+            handoff_core::config::Config::from_toml_str(&text, "load.toml", &|_| None)
+                .expect("load configuration")
+        });
         let h: Headers = it
             .headers
             .iter()
             .map(|(k, v)| (k.as_str(), v.clone()))
             .collect();
-        let verified = provider.verify(secret, &h, &it.body, now);
-        let parsed = || provider.parse(&h, &it.body, &ParseOptions::default());
+        let taken = intake(config, it.source, &h, &it.body, now);
         match it.kind {
-            Kind::Original { stage } => {
-                assert!(verified.is_ok(), "plan: {} does not verify", it.delivery_id);
-                match parsed() {
-                    Ok(Parsed::Lead { delivery_id, event }) => {
-                        assert_eq!(delivery_id, it.delivery_id, "plan: delivery id");
-                        let texts: Vec<(&str, &str)> = event
-                            .message
-                            .as_deref()
-                            .map(|m| ("message", m))
-                            .into_iter()
-                            .collect();
-                        let r = handoff_core::readiness::classify(
-                            &Default::default(),
-                            business,
-                            event.action,
-                            &texts,
-                        );
-                        assert_eq!(
-                            r.stage, stage,
-                            "plan: {} {:?} {:?} classifies as {:?}",
-                            it.source, event.action, event.message, r
-                        );
-                    }
-                    other => panic!("plan: {} parses as {other:?}", it.delivery_id),
+            Kind::Original { stage } => match taken {
+                Ok(Intake::Lead { lead, .. }) => {
+                    assert_eq!(lead.delivery_id, it.delivery_id, "plan: delivery id");
+                    assert_eq!(
+                        lead.stage,
+                        stage,
+                        "plan: {} {:?} {:?} classifies as {:?}",
+                        it.source,
+                        lead.action,
+                        lead.message,
+                        lead.readiness()
+                    );
                 }
-            }
-            Kind::BadSignature { how } => {
-                assert!(verified.is_err(), "plan: {how} {} verifies", it.delivery_id)
-            }
-            Kind::Malformed { how } => {
-                assert!(
-                    verified.is_ok(),
-                    "plan: {how} {} does not verify",
-                    it.delivery_id
-                );
-                assert!(
-                    parsed().is_err(),
-                    "plan: {how} {} ({}) parses as {:?}",
-                    it.delivery_id,
-                    it.source,
-                    parsed()
-                );
-            }
+                other => panic!("plan: {} is taken as {other:?}", it.delivery_id),
+            },
+            Kind::BadSignature { how } => assert!(
+                matches!(taken, Err(IntakeError::InvalidSignature(_))),
+                "plan: {how} {} gives {taken:?}",
+                it.delivery_id
+            ),
+            Kind::Malformed { how } => assert!(
+                matches!(taken, Err(IntakeError::Malformed(_))),
+                "plan: {how} {} ({}) gives {taken:?}",
+                it.delivery_id,
+                it.source
+            ),
             Kind::Redelivery { .. } => {}
         }
     }

@@ -11,11 +11,11 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use handoff_core::app::{App, Request};
+use handoff_core::app::App;
 use handoff_core::clock::SystemClock;
 use handoff_core::config::Config;
 use handoff_core::delivery::Dispatcher;
-use handoff_core::model::{Headers, Stage};
+use handoff_core::model::Stage;
 use handoff_core::store::{DeliveryState, LeadQuery, LeadStore};
 use handoff_dynamodb::DynamoStore;
 use handoff_tests::load::{self, Kind, Plan};
@@ -30,28 +30,10 @@ async fn serve(app: Arc<App>) -> String {
     let router = axum::Router::new().fallback(move |req: axum::extract::Request| {
         let app = app.clone();
         async move {
-            let (parts, body) = req.into_parts();
-            let bytes = axum::body::to_bytes(body, 1 << 20)
+            let path = req.uri().path().to_string();
+            handoff_edge::handle(&app, &path, req)
                 .await
-                .unwrap_or_default();
-            let headers: Headers = parts
-                .headers
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?.to_string())))
-                .collect();
-            let r = app
-                .handle(Request {
-                    method: parts.method.as_str(),
-                    path: parts.uri.path(),
-                    query: parts.uri.query(),
-                    headers: &headers,
-                    body: &bytes,
-                })
-                .await;
-            (
-                axum::http::StatusCode::from_u16(r.status).unwrap(),
-                r.body.to_string(),
-            )
+                .map(axum::body::Body::from)
         }
     });
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -79,7 +61,7 @@ async fn a_small_load_on_the_dynamodb_store_loses_and_duplicates_nothing() {
         &|_| None,
     )
     .expect("load config");
-    let app = Arc::new(App::new(config, store.clone(), Arc::new(SystemClock)));
+    let app = Arc::new(App::new(config, store.clone(), Arc::new(SystemClock)).open_without_token());
     let base = serve(app.clone()).await;
 
     let plan = Arc::new(Plan::build(DELIVERIES, 0x5eed_d0d0, 30));

@@ -1,17 +1,6 @@
-//! api λ: wiring only.
-
-use lambda_http::{run, service_fn, Error};
+//! api λ: wiring only (the admin read routes and `/healthz` on the shared route table).
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
-    let w = std::sync::Arc::new(handoff_lambda::Wiring::from_env().await?);
-    run(service_fn(move |event| {
-        let w = w.clone();
-        async move {
-            w.refresh().await;
-            Ok::<_, Error>(handoff_api::handle(&w.app, event).await)
-        }
-    }))
-    .await
+async fn main() -> Result<(), lambda_http::Error> {
+    handoff_api::run().await
 }

@@ -1,4 +1,4 @@
-//! `ingest_hot_path/<provider>`: what `App::ingest` does before the store — verify the
+//! `ingest_hot_path/<provider>`: what the app does before the store ([`intake`]) — verify the
 //! signature, parse + normalise the payload, classify readiness on the message — on one
 //! realistic ~2 KB delivery per provider, next to the **floor** on the same bytes: the
 //! provider's HMAC computed with the hmac/sha2/sha1 crates directly plus
@@ -14,30 +14,38 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 
-use handoff_core::model::{LeadEvent, ProviderKind, Readiness};
-use handoff_core::providers::Parsed;
+use handoff_core::config::Config;
+use handoff_core::intake::{intake, Intake};
+use handoff_core::model::{Lead, ProviderKind};
 use handoff_core::readiness::{classify, Rules};
 
 mod common;
 use common::Delivery;
 
-/// `App::ingest` between reading the body and building the `Lead`.
-fn handoff(d: &Delivery, rules: &Rules) -> (String, LeadEvent, Readiness) {
+/// What the app does between reading the body and the store: [`intake`] itself.
+fn handoff(d: &Delivery, config: &Config) -> Lead {
     let now = Utc::now(); // the app reads its clock once per delivery
-    d.kind
-        .verify(d.secret, &d.headers, &d.body, now)
-        .expect("signature verifies");
-    let Ok(Parsed::Lead { delivery_id, event }) = d.kind.parse(&d.headers, &d.body, &d.opts) else {
-        panic!("{} delivery parses as a lead", d.kind);
+    let Ok(Intake::Lead { lead, .. }) = intake(config, "bench", &d.headers, &d.body, now) else {
+        panic!("{} delivery is taken as a lead", d.kind);
     };
-    let texts: Vec<(&str, &str)> = event
-        .message
-        .as_deref()
-        .map(|m| ("message", m))
-        .into_iter()
-        .collect();
-    let r = classify(rules, d.business, event.action, &texts);
-    (delivery_id, event, r)
+    lead
+}
+
+/// A configuration with this delivery's source (id `bench`) and one team taking every
+/// channel, so hot leads are routed as in production.
+fn config_for(d: &Delivery) -> Config {
+    let action = d
+        .opts
+        .default_action
+        .map(|a| format!("action = \"{a}\"\n"))
+        .unwrap_or_default();
+    let text = format!(
+        "[[source]]\nid = \"bench\"\nprovider = \"{}\"\nbusiness = \"{}\"\nchannel = \"web_form\"\nsecret = \"{}\"\n{action}\n\
+         [[team]]\nname = \"sales\"\nchannels = [\"web_form\", \"cart\", \"live_chat\", \"social\", \"phone\", \"email\"]\n\
+         [[team.notify]]\nkind = \"console\"\n",
+        d.kind, d.business, d.secret
+    );
+    Config::from_toml_str(&text, "bench.toml", &|_| None).expect("bench configuration")
 }
 
 /// The HMAC key and signed content of each provider, computed directly.
@@ -110,20 +118,22 @@ fn sent_mac(d: &Delivery) -> Vec<u8> {
 fn ingest_hot_path(c: &mut Criterion) {
     let rules = Rules::default();
     for d in common::deliveries(Utc::now()) {
+        let config = config_for(&d);
         let key = mac_key(&d);
         // like with like: the floor's MAC is the one the provider sent, and handoff's
         // path accepts the delivery as a lead
         assert_eq!(provider_mac(&d, &key), sent_mac(&d), "{} floor MAC", d.kind);
-        let (_, event, r) = handoff(&d, &rules);
+        let event = handoff(&d, &config);
         eprintln!(
             "ingest_hot_path/{}: body {} bytes, message {} chars, action {}, {} (score {}, {})",
             d.kind,
             d.body.len(),
             event.message.as_deref().map_or(0, |m| m.chars().count()),
             event.action,
-            r.stage,
-            r.score,
-            r.reasons
+            event.stage,
+            event.score,
+            event
+                .reasons
                 .iter()
                 .map(|r| r.rule.as_str())
                 .collect::<Vec<_>>()
@@ -132,7 +142,7 @@ fn ingest_hot_path(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("ingest_hot_path/{}", d.kind));
         g.throughput(Throughput::Bytes(d.body.len() as u64));
-        g.bench_function("handoff", |b| b.iter(|| handoff(black_box(&d), &rules)));
+        g.bench_function("handoff", |b| b.iter(|| handoff(black_box(&d), &config)));
         g.bench_function("floor", |b| b.iter(|| floor(black_box(&d), &key)));
         // the components of `handoff`, to see where the time goes
         g.bench_function("verify", |b| {

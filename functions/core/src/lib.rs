@@ -9,6 +9,8 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod delivery;
+pub mod http;
+pub mod intake;
 pub mod mask;
 pub mod model;
 pub mod notify;

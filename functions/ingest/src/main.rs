@@ -1,18 +1,6 @@
-//! ingest λ: wiring only. Builds the clients and loads the configuration once per
-//! container, then serves HTTP API v2 events with the shared handler.
-
-use lambda_http::{run, service_fn, Error};
+//! ingest λ: wiring only (`POST /hooks/{source_id}` on the shared route table).
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
-    let w = std::sync::Arc::new(handoff_lambda::Wiring::from_env().await?);
-    run(service_fn(move |event| {
-        let w = w.clone();
-        async move {
-            w.refresh().await;
-            Ok::<_, Error>(handoff_lambda::http::handle(&w.app, event).await)
-        }
-    }))
-    .await
+async fn main() -> Result<(), lambda_http::Error> {
+    handoff_lambda::http::run().await
 }

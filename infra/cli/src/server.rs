@@ -7,15 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{header, HeaderValue, StatusCode};
-use handoff_core::app::{App, Request, Response, MAX_BODY_BYTES};
+use handoff_core::app::App;
 use handoff_core::clock::{Clock, SystemClock};
 use handoff_core::config::Config;
 use handoff_core::delivery::{lease, Dispatcher};
-use handoff_core::model::Headers;
 use handoff_core::store::LeadStore;
 use handoff_embedded::EmbeddedStore;
-use http_body_util::BodyExt;
 use tokio::sync::{Notify, Semaphore};
 
 pub struct ServeOptions {
@@ -57,7 +54,9 @@ pub async fn serve(mut config: Config, opts: ServeOptions) -> Result<(), String>
     let wake = Arc::new(Notify::new());
     let w = wake.clone();
     let app = Arc::new(
-        App::new(config, store.clone(), clock.clone()).with_waker(Arc::new(move || w.notify_one())),
+        App::new(config, store.clone(), clock.clone())
+            .with_waker(Arc::new(move || w.notify_one()))
+            .open_without_token(),
     );
     let notifier = Arc::new(handoff_notify::HttpNotifier::new(Duration::from_secs(10)));
     let dispatcher = Arc::new(Dispatcher {
@@ -96,65 +95,13 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
-/// The one axum handler: converts, prechecks (404/413 before the body is read), reads
-/// at most the limit, and hands the request to the shared [`App`].
+/// The one axum handler: the shared edge ([`handoff_edge::handle`]) does the rest.
 async fn handle(
     axum::extract::State(app): axum::extract::State<Arc<App>>,
     req: axum::extract::Request,
 ) -> axum::response::Response {
-    let (parts, body) = req.into_parts();
-    let method = parts.method.as_str();
-    let path = parts.uri.path();
-    let content_length = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if let Some(r) = app.precheck(method, path, content_length) {
-        return to_axum(r);
-    }
-    let bytes = match http_body_util::Limited::new(body, MAX_BODY_BYTES)
-        .collect()
-        .await
-    {
-        Ok(c) => c.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            return to_axum(Response::payload_too_large())
-        }
-        Err(_) => {
-            return to_axum(Response::error(
-                400,
-                "bad_request",
-                "the request body could not be read",
-            ))
-        }
-    };
-    let headers: Headers = parts
-        .headers
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?.to_string())))
-        .collect();
-    let r = app
-        .handle(Request {
-            method,
-            path,
-            query: parts.uri.query(),
-            headers: &headers,
-            body: &bytes,
-        })
-        .await;
-    to_axum(r)
-}
-
-fn to_axum(r: Response) -> axum::response::Response {
-    let mut resp = axum::response::Response::new(Body::from(r.body.to_string()));
-    *resp.status_mut() =
-        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    resp
+    let path = req.uri().path().to_string();
+    handoff_edge::handle(&app, &path, req).await.map(Body::from)
 }
 
 /// Sends due notifications: woken after each stored hot lead, and every 250 ms for

@@ -1,50 +1,42 @@
-//! The HTTP edge for Lambda: converts an API Gateway HTTP API (v2) request into the
-//! shared [`handoff_core::app::Request`] and back. The logic lives in `handoff-core`.
+//! The HTTP edge for Lambda: an API Gateway HTTP API (v2) event through the shared
+//! edge ([`handoff_edge::handle`]) and back as a `lambda_http` response. The logic lives
+//! in `handoff-core`.
 
-use handoff_core::app::{App, Request, Response};
-use handoff_core::model::Headers;
+use handoff_core::app::App;
 use lambda_http::{Body, RequestExt};
 
 /// Handles one HTTP API event with the shared handler.
 pub async fn handle(app: &App, event: lambda_http::Request) -> lambda_http::Response<Body> {
-    let method = event.method().as_str().to_string();
     let path = event.raw_http_path().to_string();
-    let query = event.uri().query().map(str::to_string);
-    let content_length = event
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if let Some(r) = app.precheck(&method, &path, content_length) {
-        return to_lambda(r);
-    }
-    let headers: Headers = event
-        .headers()
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?.to_string())))
-        .collect();
-    let body: &[u8] = match event.body() {
-        Body::Empty => &[],
-        Body::Text(t) => t.as_bytes(),
-        Body::Binary(b) => b,
-        _ => &[],
+    let (parts, bytes) = handoff_edge::handle(app, &path, event).await.into_parts();
+    let text = handoff_edge::is_text(
+        parts
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+    );
+    let body = match (bytes.is_empty(), text) {
+        (true, _) => Body::Empty,
+        (false, true) => match String::from_utf8(bytes.to_vec()) {
+            Ok(s) => Body::Text(s),
+            Err(e) => Body::Binary(e.into_bytes()),
+        },
+        (false, false) => Body::Binary(bytes.to_vec()),
     };
-    let r = app
-        .handle(Request {
-            method: &method,
-            path: &path,
-            query: query.as_deref(),
-            headers: &headers,
-            body,
-        })
-        .await;
-    to_lambda(r)
+    lambda_http::Response::from_parts(parts, body)
 }
 
-pub fn to_lambda(r: Response) -> lambda_http::Response<Body> {
-    lambda_http::Response::builder()
-        .status(r.status)
-        .header("content-type", "application/json")
-        .body(Body::Text(r.body.to_string()))
-        .expect("valid response")
+/// Runs an HTTP Lambda (ingest, api) on the shared handler: the wiring is built once
+/// per container, the configuration refreshed (cached) before each event.
+pub async fn run() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let w = std::sync::Arc::new(crate::Wiring::from_env().await?);
+    lambda_http::run(lambda_http::service_fn(move |event| {
+        let w = w.clone();
+        async move {
+            w.refresh().await;
+            Ok::<_, lambda_http::Error>(handle(&w.app, event).await)
+        }
+    }))
+    .await
 }

@@ -1,0 +1,114 @@
+//! `POST /hooks/{source_id}`: [`crate::intake`] decides, this stores — the lead with its
+//! outbox and raw payload in one write, or the refusal in the rejected log.
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, HandlerFuture, Params, Request, Response};
+use crate::app::App;
+use crate::intake::{intake, Intake, IntakeError};
+use crate::model::Lead;
+use crate::store::{Inserted, NewLead, RejectedDelivery};
+
+/// Every log line of one delivery carries its source id, and once known its delivery
+/// id and lead id (the `ingest` span's fields).
+pub fn post<'a>(app: &'a App, req: Request<'a>, p: Params<'a>) -> HandlerFuture<'a> {
+    use tracing::Instrument;
+    let source_id = p.get("source_id");
+    let span = tracing::info_span!(
+        "ingest",
+        source_id,
+        delivery_id = tracing::field::Empty,
+        lead_id = tracing::field::Empty
+    );
+    Box::pin(async move { Ok(ingest(app, source_id, &req).await) }.instrument(span))
+}
+
+async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
+    let config = app.config();
+    let now = app.clock.now();
+    let (lead, outbox) = match intake(&config, source_id, req.headers, req.body, now) {
+        Ok(Intake::Lead { lead, outbox }) => (lead, outbox),
+        Ok(Intake::Ignored { reason }) => {
+            tracing::info!(source_id, %reason, "delivery ignored");
+            return Response::json(200, json!({"ignored": true, "reason": reason}));
+        }
+        Err(IntakeError::UnknownSource(_)) => return unknown_source(source_id),
+        Err(IntakeError::PayloadTooLarge) => return Response::payload_too_large(),
+        Err(IntakeError::InvalidSignature(e)) => {
+            tracing::warn!(source_id, error = %e, "invalid signature");
+            return ApiError::new(401, "invalid_signature", e.to_string()).into();
+        }
+        Err(IntakeError::Malformed(e)) => {
+            tracing::warn!(source_id, error = %e, "malformed payload");
+            let body = req.body;
+            let rejected = RejectedDelivery {
+                id: format!(
+                    "rj_{}",
+                    &hex::encode(Sha256::digest([body, now.to_rfc3339().as_bytes()].concat()))
+                        [..20]
+                ),
+                source_id: source_id.to_string(),
+                received_at: now,
+                error: "malformed_payload".into(),
+                detail: e.to_string(),
+                excerpt: String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned(),
+            };
+            if let Err(se) = app.store.record_rejected(rejected).await {
+                tracing::error!(source_id, error = %se, "could not record a rejected delivery");
+            }
+            return ApiError::new(400, "malformed_payload", e.to_string()).into();
+        }
+    };
+    let delivery_id = lead.delivery_id.clone();
+    let span = tracing::Span::current();
+    span.record("delivery_id", delivery_id.as_str());
+    span.record("lead_id", lead.id.as_str());
+    let notify = !outbox.is_empty();
+    let new = NewLead {
+        lead,
+        outbox,
+        raw: req.body.to_vec(),
+        raw_expires_at: now + config.server.raw_payload_ttl,
+    };
+    match app.store.insert_lead(new).await {
+        Ok(Inserted::Created(lead)) => {
+            tracing::info!(source_id, delivery_id = %delivery_id, lead_id = %lead.id, stage = %lead.stage, score = lead.score, contact = %lead.contact.masked(), "lead stored");
+            if notify {
+                if let Some(w) = &app.waker {
+                    w();
+                }
+            }
+            Response::json(202, lead_answer(&lead, false))
+        }
+        Ok(Inserted::Duplicate(lead)) => {
+            tracing::info!(source_id, delivery_id = %delivery_id, lead_id = %lead.id, "duplicate delivery");
+            Response::json(200, lead_answer(&lead, true))
+        }
+        Err(e) => {
+            tracing::error!(source_id, delivery_id = %delivery_id, error = %e, "store unavailable");
+            ApiError::store_unavailable().into()
+        }
+    }
+}
+
+pub(super) fn unknown_source(id: &str) -> Response {
+    let shown: String = id.chars().take(64).collect();
+    ApiError::new(
+        404,
+        "unknown_source",
+        format!("no source {shown:?} is configured"),
+    )
+    .into()
+}
+
+/// The body of `202`/`200` answers to a webhook.
+pub fn lead_answer(lead: &Lead, duplicate: bool) -> Value {
+    json!({
+        "lead_id": lead.id,
+        "stage": lead.stage,
+        "score": lead.score,
+        "reasons": lead.reasons,
+        "duplicate": duplicate,
+    })
+}

@@ -1,0 +1,41 @@
+//! `GET /leads` and `GET /leads/{id}`.
+
+use serde_json::{json, Value};
+
+use super::{query, ApiError, HandlerFuture, Params, Request, Response};
+use crate::app::App;
+use crate::model::Stage;
+use crate::store::LeadQuery;
+
+pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<'a> {
+    Box::pin(async move {
+        let q = query::parse(req.query, &["stage", "limit", "cursor"])?;
+        let query = LeadQuery {
+            stage: query::opt::<Stage>(q.get("stage"))?,
+            limit: query::limit(q.get("limit"))?,
+            cursor: q.get("cursor").cloned(),
+        };
+        let page = app.store.list_leads(&query).await?;
+        Ok(Response::json(
+            200,
+            json!({"leads": page.items, "next": page.next}),
+        ))
+    })
+}
+
+/// The lead with its notifications. Both reads must succeed: a lead shown without its
+/// notifications would claim that nothing was sent.
+pub fn get<'a>(app: &'a App, _: Request<'a>, p: Params<'a>) -> HandlerFuture<'a> {
+    Box::pin(async move {
+        let id = p.get("id");
+        let lead = app
+            .store
+            .get_lead(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("no lead {id}")))?;
+        let notifications = app.store.lead_notifications(id).await?;
+        let mut v = serde_json::to_value(&lead).unwrap_or(Value::Null);
+        v["notifications"] = serde_json::to_value(notifications).unwrap_or(Value::Null);
+        Ok(Response::json(200, v))
+    })
+}

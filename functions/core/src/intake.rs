@@ -1,0 +1,124 @@
+//! Intake: the pure part of `POST /hooks/{source_id}` — find the source, verify the
+//! signature on the raw body, parse + normalise, classify readiness and route a hot lead
+//! to its outbox. No store, no clock, no I/O: the app, the benchmarks and the tests all
+//! call [`intake`], so what is measured and tested is what runs.
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Config, Source};
+use crate::model::{Headers, Lead, Stage};
+use crate::providers::{MalformedError, ParseOptions, Parsed, SignatureError};
+use crate::readiness;
+use crate::store::Notification;
+
+/// Largest webhook body accepted (256 KiB).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// What a verified delivery became.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one per request; boxing buys nothing
+pub enum Intake {
+    /// A lead, classified, with the outbox it is to be stored with (empty unless hot).
+    Lead {
+        lead: Lead,
+        outbox: Vec<Notification>,
+    },
+    /// A provider event that is not a lead (a ping, an unmapped topic): answered 200
+    /// so the provider does not retry, and nothing is stored.
+    Ignored { reason: String },
+}
+
+/// Why a delivery was refused. Each maps to one HTTP answer in `http::hooks`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IntakeError {
+    /// 404: no source with this id is configured.
+    #[error("no source {0:?} is configured")]
+    UnknownSource(String),
+    /// 413: the body is larger than [`MAX_BODY_BYTES`].
+    #[error("the body is larger than {MAX_BODY_BYTES} bytes")]
+    PayloadTooLarge,
+    /// 401: nothing is stored.
+    #[error("{0}")]
+    InvalidSignature(SignatureError),
+    /// 400: correctly signed but unreadable; the app keeps it in the rejected log.
+    #[error("{0}")]
+    Malformed(MalformedError),
+}
+
+/// Verify → parse → classify → route one delivery to source `source_id`, received at
+/// `now`.
+pub fn intake(
+    config: &Config,
+    source_id: &str,
+    headers: &Headers,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Intake, IntakeError> {
+    let source = config
+        .sources
+        .get(source_id)
+        .ok_or_else(|| IntakeError::UnknownSource(source_id.chars().take(64).collect()))?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(IntakeError::PayloadTooLarge);
+    }
+    source
+        .provider
+        .verify(source.secret.expose(), headers, body, now)
+        .map_err(IntakeError::InvalidSignature)?;
+    let opts = ParseOptions {
+        default_action: source.default_action,
+    };
+    let (delivery_id, event) = match source
+        .provider
+        .parse(headers, body, &opts)
+        .map_err(IntakeError::Malformed)?
+    {
+        Parsed::Lead { delivery_id, event } => (delivery_id, event),
+        Parsed::Ignored { reason } => return Ok(Intake::Ignored { reason }),
+    };
+    let lead = classify(config, source_id, source, delivery_id, event, now);
+    let outbox = if lead.stage == Stage::Hot {
+        crate::routing::route(config, &lead)
+            .into_iter()
+            .map(|(team, i)| Notification::new(&lead.id, team, i, now))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Intake::Lead { lead, outbox })
+}
+
+/// The lead a parsed event of `source` becomes, with its readiness.
+fn classify(
+    config: &Config,
+    source_id: &str,
+    source: &Source,
+    delivery_id: String,
+    event: crate::model::LeadEvent,
+    now: DateTime<Utc>,
+) -> Lead {
+    let texts: Vec<(&str, &str)> = event
+        .message
+        .as_deref()
+        .map(|m| ("message", m))
+        .into_iter()
+        .collect();
+    let r = readiness::classify(&config.rules, source.business, event.action, &texts);
+    Lead {
+        id: Lead::id_for(source_id, &delivery_id),
+        source_id: source_id.to_string(),
+        delivery_id,
+        provider: source.provider,
+        business: source.business,
+        channel: event.channel.unwrap_or(source.channel),
+        action: event.action,
+        contact: event.contact,
+        message: event.message,
+        utm: event.utm,
+        occurred_at: event.occurred_at,
+        received_at: now,
+        stage: r.stage,
+        score: r.score,
+        reasons: r.reasons,
+    }
+}
