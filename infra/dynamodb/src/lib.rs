@@ -1,4 +1,4 @@
-//! The DynamoDB store: [`LeadStore`] on one DynamoDB table (single-table design), for the
+//! The DynamoDB store: [`LeadStore`](handoff_core::store::LeadStore) on one DynamoDB table (single-table design), for the
 //! Lambda functions. The table design — every item type, key, index, the TTL attribute
 //! and the stream — is written down in `TABLE.md` beside this crate; the constants below
 //! are its attribute and index names.
@@ -39,8 +39,8 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, LeadQuery, LeadStore, NewLead, Notification, Page,
-    RejectedDelivery, StoreError, REJECTED_LOG_CAPACITY,
+    Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
+    RawPayloads, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
 
 /// Table partition key (S).
@@ -114,7 +114,7 @@ const VERSION_TRIES: u32 = 5;
 
 type Item = HashMap<String, AttributeValue>;
 
-/// The DynamoDB [`LeadStore`]. Cheap to clone (the SDK client is reference-counted):
+/// The DynamoDB [`LeadStore`](handoff_core::store::LeadStore). Cheap to clone (the SDK client is reference-counted):
 /// build it once per Lambda container and share it.
 #[derive(Clone, Debug)]
 pub struct DynamoStore {
@@ -400,7 +400,7 @@ impl DynamoStore {
 }
 
 #[async_trait]
-impl LeadStore for DynamoStore {
+impl Leads for DynamoStore {
     async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError> {
         let lead = &new.lead;
         let mut items = vec![TransactWriteItem::builder()
@@ -542,7 +542,10 @@ impl LeadStore for DynamoStore {
             .collect::<Result<_, _>>()?;
         Ok(Page { items, next })
     }
+}
 
+#[async_trait]
+impl RawPayloads for DynamoStore {
     async fn get_raw(
         &self,
         lead_id: &str,
@@ -627,7 +630,10 @@ impl LeadStore for DynamoStore {
         }
         Ok(purged)
     }
+}
 
+#[async_trait]
+impl RejectedLog for DynamoStore {
     async fn record_rejected(&self, rejected: RejectedDelivery) -> Result<(), StoreError> {
         // A counter numbers the entries; entry `seq` replaces `seq - capacity`, so the
         // log never holds more than the capacity (and listing reads at most that many).
@@ -714,7 +720,10 @@ impl LeadStore for DynamoStore {
             .map(|item| decode(item, "rejected delivery"))
             .collect()
     }
+}
 
+#[async_trait]
+impl Outbox for DynamoStore {
     async fn claim_due(
         &self,
         now: DateTime<Utc>,

@@ -17,7 +17,7 @@ use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::types::{AttributeValue, ProjectionType, StreamViewType, TimeToLiveStatus};
 use handoff_core::model::Stage;
 use handoff_core::store::contract::{self, sample_new_lead, t0};
-use handoff_core::store::{Inserted, LeadQuery, LeadStore, StoreError};
+use handoff_core::store::{Inserted, LeadQuery, Leads, Outbox, RawPayloads, StoreError};
 use handoff_dynamodb::{
     notification_from_image, notification_from_stream_json, DynamoStore, INDEXES, TTL_ATTRIBUTE,
 };

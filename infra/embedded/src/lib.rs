@@ -1,4 +1,4 @@
-//! The embedded store: [`LeadStore`] on [redb](https://www.redb.org), one file
+//! The embedded store: [`LeadStore`](handoff_core::store::LeadStore) on [redb](https://www.redb.org), one file
 //! (`handoff.redb`) in a directory, for `handoff serve` and tests. No services needed.
 //!
 //! Layout (every key is a string that sorts the way it is read; `ts` is [`ts_key`],
@@ -28,8 +28,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, LeadQuery, LeadStore, NewLead, Notification, Page,
-    RejectedDelivery, StoreError, REJECTED_LOG_CAPACITY,
+    Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
+    RawPayloads, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 
@@ -49,7 +49,7 @@ pub const FILE_NAME: &str = "handoff.redb";
 /// Most leads one page may hold.
 const MAX_PAGE: usize = 500;
 
-/// The embedded [`LeadStore`]. Cheap to clone; clones share the open database.
+/// The embedded [`LeadStore`](handoff_core::store::LeadStore). Cheap to clone; clones share the open database.
 #[derive(Clone)]
 pub struct EmbeddedStore {
     db: Arc<Database>,
@@ -256,7 +256,7 @@ fn put_notification(
 }
 
 #[async_trait]
-impl LeadStore for EmbeddedStore {
+impl Leads for EmbeddedStore {
     async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError> {
         self.run(move |db| {
             let tx = db.begin_write()?;
@@ -352,7 +352,10 @@ impl LeadStore for EmbeddedStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl RawPayloads for EmbeddedStore {
     async fn get_raw(
         &self,
         lead_id: &str,
@@ -401,7 +404,10 @@ impl LeadStore for EmbeddedStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl RejectedLog for EmbeddedStore {
     async fn record_rejected(&self, rejected: RejectedDelivery) -> Result<(), StoreError> {
         self.run(move |db| {
             let tx = db.begin_write()?;
@@ -439,7 +445,10 @@ impl LeadStore for EmbeddedStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl Outbox for EmbeddedStore {
     async fn claim_due(
         &self,
         now: DateTime<Utc>,

@@ -6,7 +6,8 @@ use std::sync::Mutex;
 use handoff_core::model::Stage;
 use handoff_core::store::contract::{self, sample_new_lead, t0};
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, LeadQuery, LeadStore, RejectedDelivery,
+    Attempt, DeliveryState, Inserted, LeadQuery, Leads, Outbox, RawPayloads, RejectedDelivery,
+    RejectedLog,
 };
 use handoff_embedded::EmbeddedStore;
 use tempfile::TempDir;
