@@ -12,10 +12,11 @@
 //!
 //! [`LeadStore`] is all of them at once (a blanket impl: implement the roles, get the
 //! store), for code that holds the whole store as `Arc<dyn LeadStore>`; code that needs
-//! one role can take `&dyn Outbox` and the like. Calling a role's methods needs its
-//! trait in scope (`use handoff_core::store::{Leads, Outbox};`).
+//! one role can take `&dyn Outbox` and the like. Calling a role's methods on a concrete
+//! store (`EmbeddedStore`, `DynamoStore`) needs its trait in scope
+//! (`use handoff_core::store::{Leads, Outbox};`); on a `dyn LeadStore` it does not.
 //!
-//! [`contract`] is one test suite every implementation must pass.
+//! [`contract`] is the test suite every implementation must pass, one module per role.
 
 pub mod leads;
 pub mod outbox;
