@@ -933,15 +933,7 @@ fn stage_pk(stage: Stage) -> String {
 }
 
 fn state_pk(state: DeliveryState) -> String {
-    format!("NOTIFS#{}", state_name(state))
-}
-
-fn state_name(state: DeliveryState) -> &'static str {
-    match state {
-        DeliveryState::Pending => "pending",
-        DeliveryState::Sent => "sent",
-        DeliveryState::Dead => "dead",
-    }
+    format!("NOTIFS#{}", state.as_str())
 }
 
 /// Notification ids are `{lead_id}.{team}.{notify_index}`; lead ids hold no `.`.
@@ -1009,7 +1001,7 @@ fn notification_item(n: &Notification, ver: u64) -> Result<Item, StoreError> {
     put("notification_id", s(&n.id));
     put("lead_id", s(&n.lead_id));
     put("team", s(&n.team));
-    put("delivery_state", s(state_name(n.state)));
+    put("delivery_state", s(n.state.as_str()));
     put("next_attempt_at", s(ts(n.next_attempt_at)));
     put("GSI1PK", s(state_pk(n.state)));
     put("GSI1SK", s(&created));

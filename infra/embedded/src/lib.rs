@@ -195,12 +195,7 @@ fn lead_scope(stage: Option<Stage>) -> &'static str {
 }
 
 fn state_scope(state: Option<DeliveryState>) -> &'static str {
-    match state {
-        None => "all",
-        Some(DeliveryState::Pending) => "pending",
-        Some(DeliveryState::Sent) => "sent",
-        Some(DeliveryState::Dead) => "dead",
-    }
+    state.map_or("all", DeliveryState::as_str)
 }
 
 fn lead_time_key(scope: &str, lead: &Lead) -> String {
@@ -241,7 +236,7 @@ fn put_notification(
         if old.state == DeliveryState::Pending {
             due.remove(due_key(old).as_str())?;
         }
-        by_time.remove(notification_time_key(state_scope(Some(old.state)), old).as_str())?;
+        by_time.remove(notification_time_key(old.state.as_str(), old).as_str())?;
     }
     notifications.insert(n.id.as_str(), serde_json::to_vec(n)?.as_slice())?;
     if n.state == DeliveryState::Pending {
@@ -249,7 +244,7 @@ fn put_notification(
     }
     by_time.insert(notification_time_key("all", n).as_str(), n.id.as_str())?;
     by_time.insert(
-        notification_time_key(state_scope(Some(n.state)), n).as_str(),
+        notification_time_key(n.state.as_str(), n).as_str(),
         n.id.as_str(),
     )?;
     Ok(())
