@@ -16,8 +16,10 @@
 //! store (`EmbeddedStore`, `DynamoStore`) needs its trait in scope
 //! (`use handoff_core::store::{Leads, Outbox};`); on a `dyn LeadStore` it does not.
 //!
-//! [`contract`] is the test suite every implementation must pass, one module per role.
+//! [`keys`] has what both stores key by (one sortable time key). [`contract`] is the
+//! test suite every implementation must pass, one module per role.
 
+pub mod keys;
 pub mod leads;
 pub mod outbox;
 pub mod raw;
