@@ -16,7 +16,7 @@ use handoff_core::clock::SystemClock;
 use handoff_core::config::Config;
 use handoff_core::delivery::Dispatcher;
 use handoff_core::model::Stage;
-use handoff_core::store::{DeliveryState, LeadQuery, LeadStore};
+use handoff_core::store::{DeliveryState, LeadQuery, Leads, Outbox, RejectedLog};
 use handoff_dynamodb::DynamoStore;
 use handoff_tests::load::{self, Kind, Plan};
 use handoff_tests::Receiver;

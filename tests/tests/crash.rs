@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use handoff_core::model::Stage;
-use handoff_core::store::{DeliveryState, LeadStore};
+use handoff_core::store::{DeliveryState, Outbox};
 use handoff_tests::load::{self, Item, Kind, Plan};
 use handoff_tests::*;
 

@@ -1,4 +1,4 @@
-//! The DynamoDB store: [`LeadStore`] on one DynamoDB table (single-table design), for the
+//! The DynamoDB store: [`LeadStore`](handoff_core::store::LeadStore) on one DynamoDB table (single-table design), for the
 //! Lambda functions. The table design — every item type, key, index, the TTL attribute
 //! and the stream — is written down in `TABLE.md` beside this crate; the constants below
 //! are its attribute and index names.
@@ -38,9 +38,10 @@ use aws_sdk_dynamodb::Client;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
+use handoff_core::store::keys::time_key;
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, LeadQuery, LeadStore, NewLead, Notification, Page,
-    RejectedDelivery, StoreError, REJECTED_LOG_CAPACITY,
+    Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
+    RawPayloads, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
 
 /// Table partition key (S).
@@ -114,7 +115,7 @@ const VERSION_TRIES: u32 = 5;
 
 type Item = HashMap<String, AttributeValue>;
 
-/// The DynamoDB [`LeadStore`]. Cheap to clone (the SDK client is reference-counted):
+/// The DynamoDB [`LeadStore`](handoff_core::store::LeadStore). Cheap to clone (the SDK client is reference-counted):
 /// build it once per Lambda container and share it.
 #[derive(Clone, Debug)]
 pub struct DynamoStore {
@@ -400,7 +401,7 @@ impl DynamoStore {
 }
 
 #[async_trait]
-impl LeadStore for DynamoStore {
+impl Leads for DynamoStore {
     async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError> {
         let lead = &new.lead;
         let mut items = vec![TransactWriteItem::builder()
@@ -542,7 +543,10 @@ impl LeadStore for DynamoStore {
             .collect::<Result<_, _>>()?;
         Ok(Page { items, next })
     }
+}
 
+#[async_trait]
+impl RawPayloads for DynamoStore {
     async fn get_raw(
         &self,
         lead_id: &str,
@@ -563,7 +567,7 @@ impl LeadStore for DynamoStore {
         };
         let expires = string(&item, "raw_expires_at")?;
         // Expired once `now` reaches the expiry, whether or not TTL has deleted it yet.
-        if ts(now).as_str() >= expires {
+        if time_key(now).as_str() >= expires {
             return Ok(None);
         }
         match item.get("payload") {
@@ -577,7 +581,7 @@ impl LeadStore for DynamoStore {
     async fn purge_expired_raw(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         // A scan: on AWS, TTL deletes raw payloads by itself (and get_raw hides expired
         // ones meanwhile), so this is for local runs and admins, not a hot path.
-        let now = ts(now);
+        let now = time_key(now);
         let mut expired = Vec::new();
         let mut start = None;
         loop {
@@ -627,7 +631,10 @@ impl LeadStore for DynamoStore {
         }
         Ok(purged)
     }
+}
 
+#[async_trait]
+impl RejectedLog for DynamoStore {
     async fn record_rejected(&self, rejected: RejectedDelivery) -> Result<(), StoreError> {
         // A counter numbers the entries; entry `seq` replaces `seq - capacity`, so the
         // log never holds more than the capacity (and listing reads at most that many).
@@ -660,7 +667,7 @@ impl LeadStore for DynamoStore {
         item.insert(ITEM_TYPE.into(), s(TYPE_REJECTED));
         item.insert(DATA.into(), s(to_json(&rejected)?));
         item.insert("source_id".into(), s(&rejected.source_id));
-        item.insert("received_at".into(), s(ts(rejected.received_at)));
+        item.insert("received_at".into(), s(time_key(rejected.received_at)));
         self.client
             .put_item()
             .table_name(&self.table)
@@ -714,7 +721,10 @@ impl LeadStore for DynamoStore {
             .map(|item| decode(item, "rejected delivery"))
             .collect()
     }
+}
 
+#[async_trait]
+impl Outbox for DynamoStore {
     async fn claim_due(
         &self,
         now: DateTime<Utc>,
@@ -726,7 +736,7 @@ impl LeadStore for DynamoStore {
             return Ok(claimed);
         }
         // `{ts}#{id}` < `{now}$` ⇔ ts <= now (`$` follows `#`).
-        let upper = format!("{}$", ts(now));
+        let upper = format!("{}$", time_key(now));
         let until = now + lease;
         let mut start = None;
         loop {
@@ -901,12 +911,6 @@ pub fn notification_from_stream_json(
 // ---------------------------------------------------------------------------------
 // items and keys
 
-/// A fixed-width, chronologically sorting text form of an instant (RFC 3339 in UTC with
-/// nanoseconds, e.g. `2025-03-14T09:00:00.000000000Z`; years 0000–9999).
-pub fn ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
-}
-
 fn lead_pk(lead_id: &str) -> String {
     format!("LEAD#{lead_id}")
 }
@@ -924,15 +928,7 @@ fn stage_pk(stage: Stage) -> String {
 }
 
 fn state_pk(state: DeliveryState) -> String {
-    format!("NOTIFS#{}", state_name(state))
-}
-
-fn state_name(state: DeliveryState) -> &'static str {
-    match state {
-        DeliveryState::Pending => "pending",
-        DeliveryState::Sent => "sent",
-        DeliveryState::Dead => "dead",
-    }
+    format!("NOTIFS#{}", state.as_str())
 }
 
 /// Notification ids are `{lead_id}.{team}.{notify_index}`; lead ids hold no `.`.
@@ -951,7 +947,7 @@ fn num(v: u64) -> AttributeValue {
 }
 
 fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
-    let time = format!("{}#{}", ts(lead.received_at), lead.id);
+    let time = format!("{}#{}", time_key(lead.received_at), lead.id);
     let mut item = Item::new();
     let mut put = |k: &str, v: AttributeValue| {
         item.insert(k.to_owned(), v);
@@ -963,7 +959,7 @@ fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
     put("lead_id", s(&lead.id));
     put("source_id", s(&lead.source_id));
     put("stage", s(lead.stage.as_str()));
-    put("received_at", s(ts(lead.received_at)));
+    put("received_at", s(time_key(lead.received_at)));
     put("GSI1PK", s(stage_pk(lead.stage)));
     put("GSI1SK", s(&time));
     put("GSI2PK", s(ALL_LEADS));
@@ -987,7 +983,7 @@ fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
 }
 
 fn notification_item(n: &Notification, ver: u64) -> Result<Item, StoreError> {
-    let created = format!("{}#{}", ts(n.created_at), n.id);
+    let created = format!("{}#{}", time_key(n.created_at), n.id);
     let mut item = Item::new();
     let mut put = |k: &str, v: AttributeValue| {
         item.insert(k.to_owned(), v);
@@ -1000,15 +996,18 @@ fn notification_item(n: &Notification, ver: u64) -> Result<Item, StoreError> {
     put("notification_id", s(&n.id));
     put("lead_id", s(&n.lead_id));
     put("team", s(&n.team));
-    put("delivery_state", s(state_name(n.state)));
-    put("next_attempt_at", s(ts(n.next_attempt_at)));
+    put("delivery_state", s(n.state.as_str()));
+    put("next_attempt_at", s(time_key(n.next_attempt_at)));
     put("GSI1PK", s(state_pk(n.state)));
     put("GSI1SK", s(&created));
     put("GSI2PK", s(ALL_NOTIFS));
     put("GSI2SK", s(&created));
     if n.state == DeliveryState::Pending {
         put("DUE_PK", s(DUE_PARTITION));
-        put("DUE_SK", s(format!("{}#{}", ts(n.next_attempt_at), n.id)));
+        put(
+            "DUE_SK",
+            s(format!("{}#{}", time_key(n.next_attempt_at), n.id)),
+        );
     }
     Ok(item)
 }
@@ -1022,7 +1021,7 @@ fn raw_item(lead_id: &str, raw: &[u8], expires_at: DateTime<Utc>) -> Item {
         (ITEM_TYPE.to_owned(), s(TYPE_RAW)),
         ("lead_id".to_owned(), s(lead_id)),
         ("payload".to_owned(), AttributeValue::B(Blob::new(raw))),
-        ("raw_expires_at".to_owned(), s(ts(expires_at))),
+        ("raw_expires_at".to_owned(), s(time_key(expires_at))),
         (
             TTL_ATTRIBUTE.to_owned(),
             AttributeValue::N(ttl.max(0).to_string()),
@@ -1179,27 +1178,17 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
-    fn time_keys_sort_chronologically_and_have_one_width() {
-        let times = [
-            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
-            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap(),
-            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap() + chrono::Duration::nanoseconds(1),
-            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 1).unwrap(),
-            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
-        ];
-        let keys: Vec<String> = times.iter().map(|t| ts(*t)).collect();
-        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
-        assert!(keys.iter().all(|k| k.len() == 30), "{keys:?}");
-        assert_eq!(keys[1], "2025-03-14T09:00:00.000000000Z");
-    }
-
-    #[test]
     fn due_upper_bound_includes_now_and_excludes_later() {
         let now = Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap();
-        let upper = format!("{}$", ts(now));
-        assert!(format!("{}#ld_x.sales.0", ts(now)) < upper);
-        assert!(format!("{}#ld_x.sales.0", ts(now - chrono::Duration::seconds(1))) < upper);
-        assert!(format!("{}#a", ts(now + chrono::Duration::nanoseconds(1))) > upper);
+        let upper = format!("{}$", time_key(now));
+        assert!(format!("{}#ld_x.sales.0", time_key(now)) < upper);
+        assert!(
+            format!(
+                "{}#ld_x.sales.0",
+                time_key(now - chrono::Duration::seconds(1))
+            ) < upper
+        );
+        assert!(format!("{}#a", time_key(now + chrono::Duration::nanoseconds(1))) > upper);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The embedded store: [`LeadStore`] on [redb](https://www.redb.org), one file
+//! The embedded store: [`LeadStore`](handoff_core::store::LeadStore) on [redb](https://www.redb.org), one file
 //! (`handoff.redb`) in a directory, for `handoff serve` and tests. No services needed.
 //!
 //! Layout (every key is a string that sorts the way it is read; `ts` is [`ts_key`],
@@ -28,8 +28,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, LeadQuery, LeadStore, NewLead, Notification, Page,
-    RejectedDelivery, StoreError, REJECTED_LOG_CAPACITY,
+    Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
+    RawPayloads, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 
@@ -49,7 +49,7 @@ pub const FILE_NAME: &str = "handoff.redb";
 /// Most leads one page may hold.
 const MAX_PAGE: usize = 500;
 
-/// The embedded [`LeadStore`]. Cheap to clone; clones share the open database.
+/// The embedded [`LeadStore`](handoff_core::store::LeadStore). Cheap to clone; clones share the open database.
 #[derive(Clone)]
 pub struct EmbeddedStore {
     db: Arc<Database>,
@@ -195,12 +195,7 @@ fn lead_scope(stage: Option<Stage>) -> &'static str {
 }
 
 fn state_scope(state: Option<DeliveryState>) -> &'static str {
-    match state {
-        None => "all",
-        Some(DeliveryState::Pending) => "pending",
-        Some(DeliveryState::Sent) => "sent",
-        Some(DeliveryState::Dead) => "dead",
-    }
+    state.map_or("all", DeliveryState::as_str)
 }
 
 fn lead_time_key(scope: &str, lead: &Lead) -> String {
@@ -241,7 +236,7 @@ fn put_notification(
         if old.state == DeliveryState::Pending {
             due.remove(due_key(old).as_str())?;
         }
-        by_time.remove(notification_time_key(state_scope(Some(old.state)), old).as_str())?;
+        by_time.remove(notification_time_key(old.state.as_str(), old).as_str())?;
     }
     notifications.insert(n.id.as_str(), serde_json::to_vec(n)?.as_slice())?;
     if n.state == DeliveryState::Pending {
@@ -249,14 +244,14 @@ fn put_notification(
     }
     by_time.insert(notification_time_key("all", n).as_str(), n.id.as_str())?;
     by_time.insert(
-        notification_time_key(state_scope(Some(n.state)), n).as_str(),
+        notification_time_key(n.state.as_str(), n).as_str(),
         n.id.as_str(),
     )?;
     Ok(())
 }
 
 #[async_trait]
-impl LeadStore for EmbeddedStore {
+impl Leads for EmbeddedStore {
     async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError> {
         self.run(move |db| {
             let tx = db.begin_write()?;
@@ -352,7 +347,10 @@ impl LeadStore for EmbeddedStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl RawPayloads for EmbeddedStore {
     async fn get_raw(
         &self,
         lead_id: &str,
@@ -401,7 +399,10 @@ impl LeadStore for EmbeddedStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl RejectedLog for EmbeddedStore {
     async fn record_rejected(&self, rejected: RejectedDelivery) -> Result<(), StoreError> {
         self.run(move |db| {
             let tx = db.begin_write()?;
@@ -439,7 +440,10 @@ impl LeadStore for EmbeddedStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl Outbox for EmbeddedStore {
     async fn claim_due(
         &self,
         now: DateTime<Utc>,

@@ -3,7 +3,7 @@
 use chrono::Duration;
 use handoff_core::model::Stage;
 use handoff_core::store::contract::{sample_new_lead, t0};
-use handoff_core::store::{Attempt, LeadStore};
+use handoff_core::store::{Attempt, Leads, Outbox};
 use handoff_embedded::EmbeddedStore;
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,429 @@
+//! The [`Leads`] role: insert once per id (with outbox and raw payload), get, list
+//! newest first with paging.
+
+use chrono::Duration;
+
+use super::{checks, ids, insert, join_all, nids, ok, sample_new_lead, sorted, t0, Check};
+use crate::model::{Lead, Stage};
+use crate::store::{Inserted, LeadQuery, LeadStore, Leads, NewLead, Notification, Page};
+
+/// Every check of this role, in the order `run_all` runs them.
+pub fn checks() -> Vec<(&'static str, Check)> {
+    checks![
+        insert_then_duplicate,
+        concurrent_inserts_create_once,
+        get_lead_found_and_missing,
+        list_leads_newest_first,
+        list_leads_by_stage,
+        list_leads_limit_and_paging,
+    ]
+}
+
+/// Newest first: by `received_at`, then id, both descending.
+fn newest_first(mut leads: Vec<Lead>) -> Vec<String> {
+    leads.sort_by(|a, b| (b.received_at, &b.id).cmp(&(a.received_at, &a.id)));
+    ids(&leads)
+}
+
+async fn all_leads(store: &dyn Leads, stage: Option<Stage>) -> Vec<Lead> {
+    let page = ok(
+        store
+            .list_leads(&LeadQuery {
+                stage,
+                limit: 500,
+                cursor: None,
+            })
+            .await,
+        "list_leads",
+    );
+    assert_eq!(
+        page.next, None,
+        "store contract: list_leads returned `next` although every lead fit on the page"
+    );
+    page.items
+}
+
+/// Follows `next` until it is None; checks the page-size promises on the way.
+async fn all_pages(store: &dyn Leads, stage: Option<Stage>, limit: usize) -> Vec<Vec<Lead>> {
+    let mut pages = Vec::new();
+    let mut cursor = None;
+    for _ in 0..1000 {
+        let Page { items, next } = ok(
+            store
+                .list_leads(&LeadQuery {
+                    stage,
+                    limit,
+                    cursor: cursor.clone(),
+                })
+                .await,
+            "list_leads (paging)",
+        );
+        assert!(
+            items.len() <= limit,
+            "store contract: list_leads returned {} items with limit {limit}",
+            items.len()
+        );
+        let last = next.is_none();
+        pages.push(items);
+        if last {
+            return pages;
+        }
+        cursor = next;
+    }
+    panic!("store contract: list_leads paging never ended (`next` always Some)")
+}
+
+/// insert → Created; same id again → Duplicate carrying the stored lead, nothing written.
+pub async fn insert_then_duplicate(store: &dyn LeadStore) {
+    let first = sample_new_lead("shop", "d-1", Stage::Hot, t0());
+    let expected = first.lead.clone();
+    let expected_outbox = sorted(nids(&first.outbox));
+    match ok(store.insert_lead(first.clone()).await, "insert_lead") {
+        Inserted::Created(l) => assert_eq!(
+            l, expected,
+            "store contract: Created must carry the lead as written"
+        ),
+        other => panic!("store contract: first insert must be Created, got {other:?}"),
+    }
+    assert_eq!(
+        ok(store.get_lead(&expected.id).await, "get_lead"),
+        Some(expected.clone()),
+        "store contract: get_lead must return the inserted lead unchanged"
+    );
+    let outbox = ok(
+        store.lead_notifications(&expected.id).await,
+        "lead_notifications",
+    );
+    assert_eq!(
+        sorted(nids(&outbox)),
+        expected_outbox,
+        "store contract: the outbox must be written with the lead"
+    );
+    for n in &outbox {
+        let want = first.outbox.iter().find(|o| o.id == n.id).unwrap();
+        assert_eq!(
+            n, want,
+            "store contract: outbox rows must be stored unchanged"
+        );
+    }
+
+    // The same delivery again, re-classified differently and with another outbox.
+    let mut again = sample_new_lead("shop", "d-1", Stage::Hot, t0() + Duration::minutes(5));
+    again.lead.message = Some("second copy".into());
+    again.lead.score = 99;
+    again.outbox = vec![Notification::new(
+        &again.lead.id,
+        "other-team",
+        3,
+        t0() + Duration::minutes(5),
+    )];
+    again.raw = b"second raw".to_vec();
+    match ok(store.insert_lead(again).await, "insert_lead (duplicate)") {
+        Inserted::Duplicate(l) => assert_eq!(
+            l, expected,
+            "store contract: Duplicate must carry the ORIGINAL stored lead"
+        ),
+        other => {
+            panic!("store contract: second insert of the same id must be Duplicate, got {other:?}")
+        }
+    }
+    assert_eq!(
+        ok(store.get_lead(&expected.id).await, "get_lead"),
+        Some(expected.clone()),
+        "store contract: a duplicate insert must not change the stored lead"
+    );
+    assert_eq!(
+        sorted(nids(&ok(
+            store.lead_notifications(&expected.id).await,
+            "lead_notifications"
+        ))),
+        expected_outbox,
+        "store contract: a duplicate insert must not add outbox rows"
+    );
+    assert_eq!(
+        ok(
+            store.list_notifications(None, 100).await,
+            "list_notifications"
+        )
+        .len(),
+        2,
+        "store contract: a duplicate insert must not add notifications"
+    );
+    assert_eq!(
+        ok(store.get_raw(&expected.id, t0()).await, "get_raw"),
+        Some(first.raw),
+        "store contract: a duplicate insert must not replace the raw payload"
+    );
+    assert_eq!(
+        ids(&all_leads(store, None).await),
+        vec![expected.id],
+        "store contract: a duplicate insert must not list the lead twice"
+    );
+}
+
+/// 16 concurrent inserts of one id: exactly one Created, the rest Duplicate of it.
+pub async fn concurrent_inserts_create_once(store: &dyn LeadStore) {
+    const N: usize = 16;
+    let copies: Vec<NewLead> = (0..N)
+        .map(|i| {
+            let mut n = sample_new_lead("chat", "race", Stage::Hot, t0());
+            n.lead.message = Some(format!("copy {i}"));
+            n
+        })
+        .collect();
+    let id = copies[0].lead.id.clone();
+    let futs = copies.into_iter().map(|n| store.insert_lead(n)).collect();
+    let results: Vec<Inserted> = join_all(futs)
+        .await
+        .into_iter()
+        .map(|r| ok(r, "concurrent insert_lead"))
+        .collect();
+    let created: Vec<&Lead> = results
+        .iter()
+        .filter_map(|r| match r {
+            Inserted::Created(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        created.len(),
+        1,
+        "store contract: {N} concurrent inserts of one id must give exactly one Created, got {}",
+        created.len()
+    );
+    let winner = created[0].clone();
+    for r in &results {
+        if let Inserted::Duplicate(l) = r {
+            assert_eq!(
+                l, &winner,
+                "store contract: every concurrent Duplicate must carry the lead that was Created"
+            );
+        }
+    }
+    assert_eq!(
+        ok(store.get_lead(&id).await, "get_lead"),
+        Some(winner),
+        "store contract: the stored lead must be the one that was Created"
+    );
+    assert_eq!(
+        ok(store.lead_notifications(&id).await, "lead_notifications").len(),
+        2,
+        "store contract: concurrent inserts must write exactly one set of notifications"
+    );
+    assert_eq!(
+        ok(
+            store.list_notifications(None, 100).await,
+            "list_notifications"
+        )
+        .len(),
+        2,
+        "store contract: concurrent inserts must write exactly one set of notifications"
+    );
+    assert_eq!(all_leads(store, None).await.len(), 1);
+}
+
+pub async fn get_lead_found_and_missing(store: &dyn Leads) {
+    assert_eq!(
+        ok(store.get_lead("ld_missing").await, "get_lead"),
+        None,
+        "store contract: get_lead of an unknown id must be None"
+    );
+    let a = insert(store, sample_new_lead("shop", "a", Stage::Nurture, t0())).await;
+    let b = insert(store, sample_new_lead("shop", "b", Stage::Hot, t0())).await;
+    assert_eq!(ok(store.get_lead(&a.id).await, "get_lead"), Some(a));
+    assert_eq!(ok(store.get_lead(&b.id).await, "get_lead"), Some(b));
+    assert_eq!(ok(store.get_lead("ld_missing").await, "get_lead"), None);
+    assert_eq!(
+        ok(
+            store
+                .list_leads(&LeadQuery {
+                    stage: None,
+                    limit: 10,
+                    cursor: None
+                })
+                .await,
+            "list_leads"
+        )
+        .items
+        .len(),
+        2
+    );
+}
+
+/// Leads inserted out of order, with a tie on `received_at` (broken by id).
+async fn seed_mixed(store: &dyn Leads, n: usize) -> Vec<Lead> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        // scrambled times; every fourth lead shares its minute with the previous one
+        let minute = ((i * 7) % n) as i64 - if i % 4 == 3 { 1 } else { 0 };
+        let minute = minute.max(0);
+        let stage = if i % 3 == 0 {
+            Stage::Hot
+        } else {
+            Stage::Nurture
+        };
+        let lead = insert(
+            store,
+            sample_new_lead(
+                "form",
+                &format!("m-{i}"),
+                stage,
+                t0() + Duration::minutes(minute),
+            ),
+        )
+        .await;
+        out.push(lead);
+    }
+    out
+}
+
+pub async fn list_leads_newest_first(store: &dyn Leads) {
+    let page = ok(
+        store
+            .list_leads(&LeadQuery {
+                stage: None,
+                limit: 50,
+                cursor: None,
+            })
+            .await,
+        "list_leads",
+    );
+    assert!(
+        page.items.is_empty() && page.next.is_none(),
+        "store contract: an empty store lists no leads and no `next`"
+    );
+
+    let mut leads = seed_mixed(store, 9).await;
+    // an exact tie on received_at between two leads
+    let tie_a = insert(
+        store,
+        sample_new_lead("tie", "1", Stage::Hot, t0() + Duration::hours(1)),
+    )
+    .await;
+    let tie_b = insert(
+        store,
+        sample_new_lead("tie", "2", Stage::Hot, t0() + Duration::hours(1)),
+    )
+    .await;
+    leads.push(tie_a);
+    leads.push(tie_b);
+    let want = newest_first(leads);
+    let got = ids(&all_leads(store, None).await);
+    assert_eq!(
+        got, want,
+        "store contract: list_leads must be newest first by received_at, then id (descending)"
+    );
+}
+
+pub async fn list_leads_by_stage(store: &dyn Leads) {
+    let leads = seed_mixed(store, 10).await;
+    for stage in [Stage::Hot, Stage::Nurture] {
+        let want = newest_first(leads.iter().filter(|l| l.stage == stage).cloned().collect());
+        let got = all_leads(store, Some(stage)).await;
+        assert!(
+            got.iter().all(|l| l.stage == stage),
+            "store contract: list_leads with stage {stage} returned another stage"
+        );
+        assert_eq!(
+            ids(&got),
+            want,
+            "store contract: list_leads with stage {stage} must list exactly those leads, newest first"
+        );
+    }
+}
+
+pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
+    let mut leads = seed_mixed(store, 11).await;
+
+    let first = ok(
+        store
+            .list_leads(&LeadQuery {
+                stage: None,
+                limit: 4,
+                cursor: None,
+            })
+            .await,
+        "list_leads",
+    );
+    assert_eq!(
+        ids(&first.items),
+        newest_first(leads.clone())[..4].to_vec(),
+        "store contract: list_leads with limit 4 must return the 4 newest"
+    );
+    assert!(
+        first.next.is_some(),
+        "store contract: list_leads must return `next` while more leads remain"
+    );
+
+    for (stage, limit) in [
+        (None, 3),
+        (None, 1),
+        (None, 11),
+        (Some(Stage::Hot), 2),
+        (Some(Stage::Nurture), 3),
+    ] {
+        let want = newest_first(
+            leads
+                .iter()
+                .filter(|l| stage.is_none_or(|s| l.stage == s))
+                .cloned()
+                .collect(),
+        );
+        let mut pages = all_pages(store, stage, limit).await;
+        // A final empty page (when the leads divide evenly) is allowed.
+        if pages.len() > 1 && pages.last().is_some_and(|p| p.is_empty()) {
+            pages.pop();
+        }
+        let n = pages.len();
+        for (i, p) in pages.iter().enumerate() {
+            let full = p.len() == limit;
+            let last_ok = i + 1 == n && !p.is_empty();
+            assert!(
+                full || last_ok,
+                "store contract: page {} of {n} (stage {stage:?}, limit {limit}) has {} items; every page but the last must be full and none empty",
+                i + 1,
+                p.len()
+            );
+        }
+        let got: Vec<String> = pages.iter().flat_map(|p| ids(p)).collect();
+        assert_eq!(
+            got, want,
+            "store contract: paging (stage {stage:?}, limit {limit}) must visit every lead once, newest first, with no gaps or repeats"
+        );
+    }
+
+    // A newer lead arriving between pages neither shifts nor repeats the rest.
+    let p1 = ok(
+        store
+            .list_leads(&LeadQuery {
+                stage: None,
+                limit: 5,
+                cursor: None,
+            })
+            .await,
+        "list_leads",
+    );
+    let newer = insert(
+        store,
+        sample_new_lead("form", "late", Stage::Hot, t0() + Duration::days(1)),
+    )
+    .await;
+    let p2 = ok(
+        store
+            .list_leads(&LeadQuery {
+                stage: None,
+                limit: 5,
+                cursor: p1.next.clone(),
+            })
+            .await,
+        "list_leads",
+    );
+    let want = newest_first(leads.clone());
+    assert_eq!(
+        ids(&p2.items),
+        want[5..10].to_vec(),
+        "store contract: a cursor must continue after its page even when newer leads arrive"
+    );
+    leads.push(newer);
+    assert_eq!(all_leads(store, None).await.len(), leads.len());
+}

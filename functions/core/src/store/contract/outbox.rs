@@ -1,0 +1,510 @@
+//! The [`Outbox`] role: notifications written with their lead, claimed when due under a
+//! lease, their attempts recorded, listed by state and by lead.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{checks, insert, nids, ok, sample_new_lead, sorted, t0, Check};
+use crate::model::{Lead, Stage};
+use crate::store::{Attempt, DeliveryState, LeadStore, Leads, Notification, Outbox};
+
+/// Every check of this role, in the order `run_all` runs them.
+pub fn checks() -> Vec<(&'static str, Check)> {
+    checks![
+        claim_due_oldest_first_with_limit,
+        claim_due_leases,
+        record_attempt_retry_sent_dead,
+        sent_and_dead_are_never_claimed,
+        list_notifications_by_state,
+        lead_notifications_of_one_lead,
+    ]
+}
+
+/// Claims with a 60 s lease.
+async fn claim(store: &dyn Outbox, now: DateTime<Utc>, limit: usize) -> Vec<Notification> {
+    claim_leased(store, now, Duration::seconds(60), limit).await
+}
+
+async fn claim_leased(
+    store: &dyn Outbox,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: usize,
+) -> Vec<Notification> {
+    ok(store.claim_due(now, lease, limit).await, "claim_due")
+}
+
+async fn notification(store: &dyn Outbox, id: &str) -> Notification {
+    ok(store.get_notification(id).await, "get_notification")
+        .unwrap_or_else(|| panic!("store contract: notification {id} not found"))
+}
+
+/// Four hot leads (two notifications each) due at t0-3m, t0-2m, t0-1m, t0+5m.
+async fn seed_due(store: &dyn Leads) -> [Lead; 4] {
+    let mut out = Vec::new();
+    for (i, offset) in [-3i64, -2, -1, 5].into_iter().enumerate() {
+        out.push(
+            insert(
+                store,
+                sample_new_lead(
+                    "due",
+                    &format!("n-{i}"),
+                    Stage::Hot,
+                    t0() + Duration::minutes(offset),
+                ),
+            )
+            .await,
+        );
+    }
+    out.try_into().unwrap()
+}
+
+fn outbox_ids(lead: &Lead) -> Vec<String> {
+    sample_new_lead(
+        &lead.source_id,
+        &lead.delivery_id,
+        lead.stage,
+        lead.received_at,
+    )
+    .outbox
+    .iter()
+    .map(|n| n.id.clone())
+    .collect()
+}
+
+pub async fn claim_due_oldest_first_with_limit(store: &dyn LeadStore) {
+    assert!(claim(store, t0(), 10).await.is_empty());
+    let [l0, l1, l2, l3] = seed_due(store).await;
+    // a nurture lead has nothing to deliver
+    insert(
+        store,
+        sample_new_lead("due", "nurture", Stage::Nurture, t0() - Duration::hours(1)),
+    )
+    .await;
+
+    // a long lease, so nothing claimed here comes due again within this check
+    let lease = Duration::hours(1);
+    let first = claim_leased(store, t0(), lease, 3).await;
+    assert_eq!(
+        first.len(),
+        3,
+        "store contract: claim_due must respect its limit"
+    );
+    let times: Vec<_> = first.iter().map(|n| n.created_at).collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "store contract: claim_due must return the oldest due first, got due times {times:?}"
+    );
+    // the two of the oldest lead, then one of the second
+    let ids0 = sorted(outbox_ids(&l0));
+    let got: Vec<String> = nids(&first);
+    assert_eq!(
+        sorted(got[..2].to_vec()),
+        ids0,
+        "store contract: claim_due must return the oldest due first"
+    );
+    assert!(outbox_ids(&l1).contains(&got[2]));
+    for n in &first {
+        assert_eq!(
+            n.state,
+            DeliveryState::Pending,
+            "store contract: claimed notifications stay pending"
+        );
+        assert_eq!(n.attempts, 0, "store contract: claiming is not an attempt");
+    }
+
+    let rest = claim_leased(store, t0(), lease, 10).await;
+    let want: Vec<String> = sorted(
+        outbox_ids(&l1)
+            .into_iter()
+            .filter(|id| *id != got[2])
+            .chain(outbox_ids(&l2))
+            .collect(),
+    );
+    assert_eq!(
+        sorted(nids(&rest)),
+        want,
+        "store contract: claim_due must return only pending notifications due at `now`, each once"
+    );
+    assert!(
+        rest.iter().all(|n| !outbox_ids(&l3).contains(&n.id)),
+        "store contract: claim_due returned a notification not yet due"
+    );
+    // due exactly at now counts as due
+    let at_l3 = claim_leased(store, l3.received_at, lease, 10).await;
+    assert_eq!(
+        sorted(nids(&at_l3)),
+        sorted(outbox_ids(&l3)),
+        "store contract: a notification due exactly at `now` must be claimed"
+    );
+}
+
+pub async fn claim_due_leases(store: &dyn LeadStore) {
+    let [l0, _, _, l3] = seed_due(store).await;
+    let lease = Duration::seconds(60);
+    let claimed = claim(store, t0(), 100).await;
+    assert_eq!(claimed.len(), 6);
+    for n in &claimed {
+        assert_eq!(
+            n.next_attempt_at,
+            t0() + lease,
+            "store contract: a claimed notification's next_attempt_at is now + lease"
+        );
+        assert_eq!(
+            notification(store, &n.id).await.next_attempt_at,
+            t0() + lease,
+            "store contract: the lease must be stored"
+        );
+    }
+    assert!(
+        claim(store, t0(), 100).await.is_empty(),
+        "store contract: a second claim_due at the same `now` must not return leased notifications"
+    );
+    assert!(
+        claim(store, t0() + Duration::seconds(59), 100)
+            .await
+            .is_empty(),
+        "store contract: a leased notification is not due before its lease expires"
+    );
+    let again = claim(store, t0() + lease, 100).await;
+    assert_eq!(
+        sorted(nids(&again)),
+        sorted(nids(&claimed)),
+        "store contract: leased notifications must be due again when the lease expires"
+    );
+    assert!(again
+        .iter()
+        .all(|n| n.next_attempt_at == t0() + lease + lease));
+    // l3's notifications were never claimed and are due at t0+5m
+    let later = claim(store, t0() + Duration::minutes(5), 100).await;
+    let mut want = outbox_ids(&l3);
+    want.extend(nids(&claimed));
+    assert_eq!(sorted(nids(&later)), sorted(want));
+    assert!(nids(&later).iter().any(|id| outbox_ids(&l0).contains(id)));
+}
+
+pub async fn record_attempt_retry_sent_dead(store: &dyn LeadStore) {
+    let lead = insert(store, sample_new_lead("att", "1", Stage::Hot, t0())).await;
+    let ids = outbox_ids(&lead);
+    let (retry_id, dead_id) = (&ids[0], &ids[1]);
+    let claimed = claim(store, t0(), 10).await;
+    assert_eq!(claimed.len(), 2);
+
+    // Dead
+    let dead_at = t0() + Duration::seconds(2);
+    let n = ok(
+        store
+            .record_attempt(
+                dead_id,
+                Attempt::Dead {
+                    error: "webhook answered 410".into(),
+                },
+                dead_at,
+            )
+            .await,
+        "record_attempt (dead)",
+    );
+    assert_eq!(n.state, DeliveryState::Dead);
+    assert_eq!(n.attempts, 1);
+    assert_eq!(n.last_error.as_deref(), Some("webhook answered 410"));
+    assert_eq!(n.updated_at, dead_at);
+    assert_eq!(notification(store, dead_id).await, n);
+
+    // Retry
+    let at = t0() + Duration::seconds(3);
+    let retry_at = t0() + Duration::minutes(5);
+    let n = ok(
+        store
+            .record_attempt(
+                retry_id,
+                Attempt::Retry {
+                    error: "slack answered 503".into(),
+                    next_attempt_at: retry_at,
+                },
+                at,
+            )
+            .await,
+        "record_attempt (retry)",
+    );
+    assert_eq!(
+        n.state,
+        DeliveryState::Pending,
+        "store contract: Retry keeps it pending"
+    );
+    assert_eq!(
+        n.attempts, 1,
+        "store contract: record_attempt increments attempts"
+    );
+    assert_eq!(n.last_error.as_deref(), Some("slack answered 503"));
+    assert_eq!(
+        n.next_attempt_at, retry_at,
+        "store contract: Retry sets next_attempt_at"
+    );
+    assert_eq!(
+        n.updated_at, at,
+        "store contract: record_attempt sets updated_at = now"
+    );
+    assert_eq!(
+        n.created_at,
+        t0(),
+        "store contract: record_attempt keeps created_at"
+    );
+    assert_eq!(
+        notification(store, retry_id).await,
+        n,
+        "store contract: record_attempt must return what it stored"
+    );
+    assert!(
+        claim(store, retry_at - Duration::seconds(1), 10)
+            .await
+            .is_empty(),
+        "store contract: a retry is not due before its next_attempt_at"
+    );
+    let due = claim(store, retry_at, 10).await;
+    assert_eq!(
+        nids(&due),
+        vec![retry_id.clone()],
+        "store contract: a retry is due at its next_attempt_at"
+    );
+
+    // Sent
+    let sent_at = retry_at + Duration::seconds(1);
+    let n = ok(
+        store.record_attempt(retry_id, Attempt::Sent, sent_at).await,
+        "record_attempt (sent)",
+    );
+    assert_eq!(n.state, DeliveryState::Sent);
+    assert_eq!(
+        n.attempts, 2,
+        "store contract: attempts count every attempt"
+    );
+    assert_eq!(n.updated_at, sent_at);
+    assert_eq!(notification(store, retry_id).await, n);
+
+    assert!(
+        ok(
+            store.get_notification("ld_missing.sales.0").await,
+            "get_notification"
+        )
+        .is_none(),
+        "store contract: get_notification of an unknown id must be None"
+    );
+    assert!(
+        store
+            .record_attempt("ld_missing.sales.0", Attempt::Sent, dead_at)
+            .await
+            .is_err(),
+        "store contract: record_attempt of an unknown notification must fail"
+    );
+    assert!(
+        ok(
+            store.get_notification("ld_missing.sales.0").await,
+            "get_notification"
+        )
+        .is_none(),
+        "store contract: record_attempt of an unknown id must not create it"
+    );
+}
+
+pub async fn sent_and_dead_are_never_claimed(store: &dyn LeadStore) {
+    let a = insert(store, sample_new_lead("fin", "a", Stage::Hot, t0())).await;
+    let b = insert(
+        store,
+        sample_new_lead("fin", "b", Stage::Hot, t0() + Duration::minutes(1)),
+    )
+    .await;
+    let (a_ids, b_ids) = (outbox_ids(&a), outbox_ids(&b));
+    // sent / dead straight from pending (a lease is not required) and after a claim
+    ok(
+        store.record_attempt(&a_ids[0], Attempt::Sent, t0()).await,
+        "record_attempt",
+    );
+    ok(
+        store
+            .record_attempt(
+                &a_ids[1],
+                Attempt::Dead {
+                    error: "gone".into(),
+                },
+                t0(),
+            )
+            .await,
+        "record_attempt",
+    );
+    let claimed = claim(store, t0() + Duration::minutes(1), 10).await;
+    assert_eq!(sorted(nids(&claimed)), sorted(b_ids.clone()));
+    ok(
+        store
+            .record_attempt(&b_ids[0], Attempt::Sent, t0() + Duration::minutes(1))
+            .await,
+        "record_attempt",
+    );
+    ok(
+        store
+            .record_attempt(
+                &b_ids[1],
+                Attempt::Dead {
+                    error: "gone".into(),
+                },
+                t0() + Duration::minutes(1),
+            )
+            .await,
+        "record_attempt",
+    );
+    for now in [
+        t0(),
+        t0() + Duration::minutes(2),
+        t0() + Duration::days(365),
+    ] {
+        let got = claim(store, now, 100).await;
+        assert!(
+            got.is_empty(),
+            "store contract: Sent or Dead notifications must never be claimed again, got {:?}",
+            nids(&got)
+        );
+    }
+}
+
+pub async fn list_notifications_by_state(store: &dyn LeadStore) {
+    assert!(ok(
+        store.list_notifications(None, 10).await,
+        "list_notifications"
+    )
+    .is_empty());
+    // six hot leads a minute apart → twelve notifications
+    let mut leads = Vec::new();
+    for i in 0..6 {
+        leads.push(
+            insert(
+                store,
+                sample_new_lead(
+                    "ls",
+                    &format!("{i}"),
+                    Stage::Hot,
+                    t0() + Duration::minutes(i),
+                ),
+            )
+            .await,
+        );
+    }
+    let later = t0() + Duration::hours(1);
+    // lead 0 and 3 sent, lead 1 and 4 dead, 2 and 5 pending (one retried)
+    for (i, lead) in leads.iter().enumerate() {
+        for id in outbox_ids(lead) {
+            let attempt = match i % 3 {
+                0 => Some(Attempt::Sent),
+                1 => Some(Attempt::Dead {
+                    error: "400 bad request".into(),
+                }),
+                _ if i == 5 => Some(Attempt::Retry {
+                    error: "timeout".into(),
+                    next_attempt_at: later + Duration::minutes(1),
+                }),
+                _ => None,
+            };
+            if let Some(a) = attempt {
+                ok(
+                    store
+                        .record_attempt(&id, a, later + Duration::seconds(i as i64))
+                        .await,
+                    "record_attempt",
+                );
+            }
+        }
+    }
+    let by_lead = |idx: &[usize]| -> Vec<String> {
+        sorted(idx.iter().flat_map(|&i| outbox_ids(&leads[i])).collect())
+    };
+
+    let check_order = |ns: &[Notification], what: &str| {
+        assert!(
+            ns.windows(2)
+                .all(|w| (w[0].created_at, &w[0].id) >= (w[1].created_at, &w[1].id)),
+            "store contract: list_notifications({what}) must be newest first (created_at, then id), got {:?}",
+            ns.iter().map(|n| (n.created_at, &n.id)).collect::<Vec<_>>()
+        );
+    };
+
+    let all = ok(
+        store.list_notifications(None, 100).await,
+        "list_notifications",
+    );
+    assert_eq!(all.len(), 12);
+    check_order(&all, "all");
+
+    for (state, idx) in [
+        (DeliveryState::Sent, [0usize, 3]),
+        (DeliveryState::Dead, [1, 4]),
+        (DeliveryState::Pending, [2, 5]),
+    ] {
+        let got = ok(
+            store.list_notifications(Some(state), 100).await,
+            "list_notifications",
+        );
+        assert!(
+            got.iter().all(|n| n.state == state),
+            "store contract: list_notifications({state:?}) returned another state"
+        );
+        assert_eq!(
+            sorted(nids(&got)),
+            by_lead(&idx),
+            "store contract: list_notifications({state:?}) must list exactly the notifications in that state"
+        );
+        check_order(&got, &format!("{state:?}"));
+        // limit 2: the two of the newest lead in that state
+        let top = ok(
+            store.list_notifications(Some(state), 2).await,
+            "list_notifications",
+        );
+        assert_eq!(
+            sorted(nids(&top)),
+            by_lead(&idx[1..]),
+            "store contract: list_notifications({state:?}, 2) must return the newest two"
+        );
+    }
+    let newest = ok(
+        store.list_notifications(None, 4).await,
+        "list_notifications",
+    );
+    assert_eq!(sorted(nids(&newest)), by_lead(&[4, 5]));
+    let dead = notification(store, &outbox_ids(&leads[4])[0]).await;
+    assert_eq!(dead.last_error.as_deref(), Some("400 bad request"));
+}
+
+pub async fn lead_notifications_of_one_lead(store: &dyn LeadStore) {
+    let a = insert(store, sample_new_lead("ln", "a", Stage::Hot, t0())).await;
+    let b = insert(store, sample_new_lead("ln", "b", Stage::Hot, t0())).await;
+    let c = insert(store, sample_new_lead("ln", "c", Stage::Nurture, t0())).await;
+    let got = ok(store.lead_notifications(&a.id).await, "lead_notifications");
+    assert_eq!(
+        sorted(nids(&got)),
+        sorted(outbox_ids(&a)),
+        "store contract: lead_notifications must return exactly that lead's notifications"
+    );
+    assert!(got.iter().all(|n| n.lead_id == a.id));
+    assert_eq!(
+        sorted(nids(&ok(
+            store.lead_notifications(&b.id).await,
+            "lead_notifications"
+        ))),
+        sorted(outbox_ids(&b))
+    );
+    assert!(ok(store.lead_notifications(&c.id).await, "lead_notifications").is_empty());
+    assert!(ok(
+        store.lead_notifications("ld_missing").await,
+        "lead_notifications"
+    )
+    .is_empty());
+
+    // reflects later state changes
+    let id = &outbox_ids(&a)[1];
+    ok(
+        store
+            .record_attempt(id, Attempt::Sent, t0() + Duration::seconds(5))
+            .await,
+        "record_attempt",
+    );
+    let got = ok(store.lead_notifications(&a.id).await, "lead_notifications");
+    let n = got.iter().find(|n| &n.id == id).expect("still listed");
+    assert_eq!(n.state, DeliveryState::Sent);
+    assert_eq!(n.attempts, 1);
+}

@@ -1,0 +1,54 @@
+//! The leads role: inserting a lead (with its outbox and raw payload, once per id),
+//! reading one, listing them newest first.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{Notification, StoreError};
+use crate::model::{Lead, Stage};
+
+/// A lead to insert, with its outbox and raw payload.
+#[derive(Debug, Clone)]
+pub struct NewLead {
+    pub lead: Lead,
+    pub outbox: Vec<Notification>,
+    /// The raw body, kept until `raw_expires_at` only (personal data).
+    pub raw: Vec<u8>,
+    pub raw_expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inserted {
+    /// The lead and its outbox were written.
+    Created(Lead),
+    /// A lead with this id (same source + delivery id) already existed; nothing was
+    /// written. Carries the stored lead.
+    Duplicate(Lead),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LeadQuery {
+    pub stage: Option<Stage>,
+    /// 1..=500
+    pub limit: usize,
+    /// Opaque cursor from a previous page's `next`.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+#[async_trait]
+pub trait Leads: Send + Sync {
+    /// Writes the lead, its outbox and its raw payload atomically, unless a lead with the
+    /// same id exists. Two concurrent calls with the same id: exactly one `Created`.
+    async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError>;
+
+    async fn get_lead(&self, id: &str) -> Result<Option<Lead>, StoreError>;
+
+    /// Newest first (by `received_at`, then id), optionally by stage.
+    async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError>;
+}

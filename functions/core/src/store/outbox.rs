@@ -1,0 +1,151 @@
+//! The outbox role: the notifications written with each lead and delivered
+//! asynchronously — claiming due ones under a lease, recording attempts, listing.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::StoreError;
+
+/// One notification due for one notify entry of one team, written together with the
+/// lead (the outbox) and delivered asynchronously.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    /// `{lead_id}.{team}.{notify_index}` — unique and stable.
+    pub id: String,
+    pub lead_id: String,
+    pub team: String,
+    /// Index of the `[[team.notify]]` entry within its team.
+    pub notify_index: usize,
+    pub state: DeliveryState,
+    pub attempts: u32,
+    /// When the next attempt is due (pending) — also the lease expiry while in flight.
+    pub next_attempt_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Notification {
+    pub fn new(lead_id: &str, team: &str, notify_index: usize, now: DateTime<Utc>) -> Self {
+        Notification {
+            id: format!("{lead_id}.{team}.{notify_index}"),
+            lead_id: lead_id.into(),
+            team: team.into(),
+            notify_index,
+            state: DeliveryState::Pending,
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Pending,
+    Sent,
+    Dead,
+}
+
+impl DeliveryState {
+    pub const ALL: &'static [DeliveryState] = &[
+        DeliveryState::Pending,
+        DeliveryState::Sent,
+        DeliveryState::Dead,
+    ];
+
+    /// The state's text form, as serde writes it and as the stores key it
+    /// (`pending`, `sent`, `dead`); [`FromStr`](std::str::FromStr) reads it back.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Dead => "dead",
+        }
+    }
+}
+
+impl std::str::FromStr for DeliveryState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        DeliveryState::ALL
+            .iter()
+            .copied()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| format!("unknown delivery state {s:?}, expected pending, sent or dead"))
+    }
+}
+
+/// How a delivery attempt ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Attempt {
+    Sent,
+    /// Failed; try again at `next_attempt_at`.
+    Retry {
+        error: String,
+        next_attempt_at: DateTime<Utc>,
+    },
+    /// Failed for the last time: keep it as a dead letter.
+    Dead {
+        error: String,
+    },
+}
+
+/// The outbox. Notifications are written by [`Leads::insert_lead`](super::Leads::insert_lead),
+/// atomically with their lead.
+#[async_trait]
+pub trait Outbox: Send + Sync {
+    /// Pending notifications whose `next_attempt_at <= now`, oldest due first, each
+    /// leased: its `next_attempt_at` moves to `now + lease` so no other worker takes it
+    /// while it is being sent. (A crash mid-send makes it due again after the lease.)
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: usize,
+    ) -> Result<Vec<Notification>, StoreError>;
+
+    async fn get_notification(&self, id: &str) -> Result<Option<Notification>, StoreError>;
+
+    /// Records the end of an attempt: increments `attempts`, sets the state
+    /// (`Sent`, `Pending` for retry, `Dead`), `last_error`, `next_attempt_at` and `updated_at = now`.
+    async fn record_attempt(
+        &self,
+        id: &str,
+        attempt: Attempt,
+        now: DateTime<Utc>,
+    ) -> Result<Notification, StoreError>;
+
+    /// Notifications in `state` (all if None), newest first, at most `limit`.
+    async fn list_notifications(
+        &self,
+        state: Option<DeliveryState>,
+        limit: usize,
+    ) -> Result<Vec<Notification>, StoreError>;
+
+    /// Notifications of one lead.
+    async fn lead_notifications(&self, lead_id: &str) -> Result<Vec<Notification>, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_state_text_round_trips_and_matches_serde() {
+        for &state in DeliveryState::ALL {
+            assert_eq!(state.as_str().parse::<DeliveryState>(), Ok(state));
+            assert_eq!(
+                serde_json::to_string(&state).unwrap(),
+                format!("\"{}\"", state.as_str())
+            );
+        }
+        let e = "done".parse::<DeliveryState>().unwrap_err();
+        assert!(e.contains("pending, sent or dead"), "{e}");
+    }
+}
