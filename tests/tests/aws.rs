@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use handoff_core::clock::SystemClock;
-use handoff_core::delivery::Dispatcher;
+use handoff_core::outbox::Dispatcher;
 use handoff_core::store::{DeliveryState, Leads, Outbox};
 use handoff_dynamodb::DynamoStore;
 use handoff_lambda::Wiring;

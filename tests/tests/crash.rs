@@ -33,17 +33,17 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-/// The notify entry a notification id (`{lead}.{team}.{index}`) is for, as the path
-/// the receiver saw it on (the console entry, index 2, is not an HTTP one).
+/// The notify entry a notification id (`{lead}.{team}.{notify id}`) is for, as the path
+/// the receiver saw it on (the console entry is not an HTTP one).
 fn receiver_key(notification_id: &str) -> Option<(String, String)> {
-    let mut parts = notification_id.rsplitn(3, '.');
-    let index = parts.next()?;
-    let _team = parts.next()?;
-    let lead = parts.next()?;
-    let path = match index {
-        "0" => "/crm",
-        "1" => "/slack",
-        _ => return None,
+    let (lead, rest) = notification_id.split_once('.')?;
+    let (_team, target) = rest.rsplit_once('.')?;
+    let path = if target.starts_with("webhook-") {
+        "/crm"
+    } else if target.starts_with("slack-") {
+        "/slack"
+    } else {
+        return None;
     };
     Some((path.to_string(), lead.to_string()))
 }

@@ -173,3 +173,73 @@ async fn concurrent_copies_of_one_delivery_make_one_lead_and_one_notification() 
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(hook.received().len(), 1);
 }
+
+/// Pending notifications address their notify entry by its stable id: a restart with
+/// `[[team.notify]]` reordered (and a new entry put first) still sends each pending
+/// notification to the entry it was written for, and no entry gets another's.
+#[tokio::test(flavor = "multi_thread")]
+async fn reordering_notify_entries_never_retargets_a_pending_notification() {
+    let hold = || {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let a = l.local_addr().unwrap();
+        drop(l);
+        a
+    };
+    let (crm_addr, slack_addr) = (hold(), hold());
+    let crm = format!("http://{crm_addr}/crm");
+    let slack = format!("http://{slack_addr}/slack");
+    let entries = |order: &[&str]| {
+        order
+            .iter()
+            .map(|e| match *e {
+                "crm" => format!("[[team.notify]]\nkind = \"webhook\"\nurl = \"{crm}\"\n"),
+                "slack" => format!("[[team.notify]]\nkind = \"slack\"\nurl = \"{slack}\"\n"),
+                _ => "[[team.notify]]\nkind = \"console\"\n".to_string(),
+            })
+            .collect::<String>()
+    };
+    let base = config(&crm, 50, 100);
+    let head = &base[..base.find("[[team.notify]]").unwrap()];
+    let before = format!("{head}{}", entries(&["crm", "slack"]));
+    let after = format!("{head}{}", entries(&["console", "slack", "crm"]));
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let s = Server::start(Some(&before), &data);
+    let (st, b) = send(&s, "o1").await;
+    assert_eq!(st, 202, "{b}");
+    let lead_id = b["lead_id"].as_str().unwrap().to_string();
+    tokio::time::sleep(Duration::from_millis(300)).await; // receivers are not up: pending
+    s.kill();
+
+    let crm_hook = Receiver::start_on(crm_addr).await;
+    let slack_hook = Receiver::start_on(slack_addr).await;
+    let s = Server::start(Some(&after), &data);
+    let got_crm = crm_hook.wait_for(1, Duration::from_secs(15)).await;
+    let got_slack = slack_hook.wait_for(1, Duration::from_secs(15)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(got_crm.len(), 1, "the webhook entry got its notification");
+    assert_eq!(
+        got_crm[0].body["type"], "lead.hot",
+        "a webhook body, not Slack's"
+    );
+    assert_eq!(got_crm[0].body["lead"]["id"], lead_id.as_str());
+    assert_eq!(got_slack.len(), 1, "the Slack entry got its notification");
+    assert!(got_slack[0].body["blocks"].is_array(), "a Slack body");
+    assert_eq!(crm_hook.received().len(), 1);
+    assert_eq!(slack_hook.received().len(), 1);
+    let (_, lead) = get(
+        &reqwest::Client::new(),
+        &s.url(&format!("/leads/{lead_id}")),
+        None,
+    )
+    .await;
+    let notes = lead["notifications"].as_array().unwrap();
+    assert_eq!(
+        notes.len(),
+        2,
+        "the new console entry was not added to an old lead"
+    );
+    assert!(notes.iter().all(|n| n["state"] == "sent"), "{notes:?}");
+    s.stop();
+}

@@ -63,19 +63,73 @@ impl NotifyKind {
     }
 }
 
+/// Where one `[[team.notify]]` entry sends, typed per kind: a kind that needs a URL
+/// cannot exist without one.
 #[derive(Debug, Clone)]
-pub struct NotifyTarget {
-    pub kind: NotifyKind,
-    pub url: Option<String>,
-    /// Standard Webhooks signing secret (`whsec_…`) for `webhook` targets.
-    pub secret: Option<Secret>,
+pub enum Target {
+    /// One line on the server's stdout.
+    Console,
+    /// A Slack incoming webhook.
+    Slack { url: String },
+    /// A generic webhook (CRM), signed per Standard Webhooks when it has a secret.
+    Webhook { url: String, secret: Option<Secret> },
+}
+
+impl Target {
+    pub fn kind(&self) -> NotifyKind {
+        match self {
+            Target::Console => NotifyKind::Console,
+            Target::Slack { .. } => NotifyKind::Slack,
+            Target::Webhook { .. } => NotifyKind::Webhook,
+        }
+    }
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Target::Console => None,
+            Target::Slack { url } | Target::Webhook { url, .. } => Some(url),
+        }
+    }
+}
+
+/// One `[[team.notify]]` entry with its stable id: the outbox addresses it by
+/// `(team, id)`, so reordering entries never retargets a pending notification.
+#[derive(Debug, Clone)]
+pub struct Notify {
+    /// The explicit `id`, or one derived from what the entry is: `console` for a console
+    /// entry, `{kind}-{first 8 hex digits of SHA-256(url)}` otherwise; identical entries
+    /// (same kind and URL) are numbered in order (`-2`, `-3` …).
+    pub id: String,
+    pub target: Target,
+}
+
+/// The id of an entry without an explicit one (see [`Notify::id`]).
+pub fn derived_notify_id(kind: NotifyKind, url: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    match url {
+        None => kind.as_str().to_string(),
+        Some(u) => format!(
+            "{}-{}",
+            kind.as_str(),
+            &hex::encode(Sha256::digest(u.as_bytes()))[..8]
+        ),
+    }
+}
+
+/// Explicit notify ids: 1–40 of `a-z 0-9 _ -`, starting with a letter or digit.
+fn valid_notify_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && !id.starts_with(['_', '-'])
 }
 
 #[derive(Debug, Clone)]
 pub struct Team {
     pub name: String,
     pub channels: BTreeSet<Channel>,
-    pub notify: Vec<NotifyTarget>,
+    pub notify: Vec<Notify>,
 }
 
 #[derive(Debug, Clone)]
@@ -208,6 +262,7 @@ struct RawTeam {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawNotify {
+    id: Option<Spanned<String>>,
     kind: Spanned<String>,
     url: Option<Spanned<String>>,
     secret: Option<Spanned<String>>,
@@ -554,6 +609,7 @@ impl Config {
                 );
             }
             let mut notify = Vec::new();
+            let mut ids: BTreeSet<String> = BTreeSet::new();
             for (j, n) in t.notify.iter().enumerate() {
                 let npath = format!("{path}.notify[{j}]");
                 let kind = match n.kind.get_ref().as_str() {
@@ -615,8 +671,46 @@ impl Config {
                         p.at(n.kind.span(), format!("{npath}.secret"), e);
                     }
                 }
-                if let Some(kind) = kind {
-                    notify.push(NotifyTarget { kind, url, secret });
+                let target = match (kind, url) {
+                    (Some(NotifyKind::Console), _) => Some(Target::Console),
+                    (Some(NotifyKind::Slack), Some(url)) => Some(Target::Slack { url }),
+                    (Some(NotifyKind::Webhook), Some(url)) => Some(Target::Webhook { url, secret }),
+                    _ => None,
+                };
+                let id = match &n.id {
+                    Some(id) if !valid_notify_id(id.get_ref()) => {
+                        p.at(
+                            id.span(),
+                            format!("{npath}.id"),
+                            "must be 1-40 of a-z, 0-9, _ and -, starting with a letter or digit",
+                        );
+                        None
+                    }
+                    Some(id) if ids.contains(id.get_ref()) => {
+                        p.at(
+                            id.span(),
+                            format!("{npath}.id"),
+                            format!("duplicate notify id {:?} in team {name:?}", id.get_ref()),
+                        );
+                        None
+                    }
+                    Some(id) => Some(id.get_ref().clone()),
+                    None => target.as_ref().map(|t| {
+                        let base = derived_notify_id(t.kind(), t.url());
+                        let mut id = base.clone();
+                        let mut k = 1;
+                        while ids.contains(&id) {
+                            k += 1;
+                            id = format!("{base}-{k}");
+                        }
+                        id
+                    }),
+                };
+                if let Some(id) = &id {
+                    ids.insert(id.clone());
+                }
+                if let (Some(id), Some(target)) = (id, target) {
+                    notify.push(Notify { id, target });
                 }
             }
             if name_ok {
@@ -688,7 +782,7 @@ impl Config {
         }
         for t in &self.teams {
             let ch: Vec<_> = t.channels.iter().map(|c| c.as_str()).collect();
-            let kinds: Vec<_> = t.notify.iter().map(|n| n.kind.as_str()).collect();
+            let kinds: Vec<_> = t.notify.iter().map(|n| n.target.kind().as_str()).collect();
             s.push_str(&format!(
                 "\n  team {}: channels [{}] → {}",
                 t.name,
@@ -716,6 +810,13 @@ impl Config {
     }
 }
 
+impl Team {
+    /// The notify entry with this id.
+    pub fn notify_entry(&self, id: &str) -> Option<&Notify> {
+        self.notify.iter().find(|n| n.id == id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -724,6 +825,77 @@ mod tests {
         Config::from_toml_str(text, "t.toml", &|k| {
             (k == "SET").then(|| "s3cret".to_string())
         })
+    }
+
+    fn team_with(notify: &str) -> String {
+        format!(
+            "[[source]]\nid = \"w\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\n\
+             [[team]]\nname = \"web\"\nchannels = [\"web_form\"]\n{notify}"
+        )
+    }
+
+    #[test]
+    fn notify_entries_get_stable_ids_from_what_they_are() {
+        let a = "[[team.notify]]\nkind = \"slack\"\nurl = \"https://hooks.slack.test/A\"\n";
+        let b = "[[team.notify]]\nkind = \"webhook\"\nurl = \"https://crm.test/h\"\n";
+        let c = "[[team.notify]]\nkind = \"console\"\n";
+        let ids = |text: String| -> Vec<String> {
+            load(&text).unwrap().teams[0]
+                .notify
+                .iter()
+                .map(|n| n.id.clone())
+                .collect()
+        };
+        let one = ids(team_with(&format!("{a}{b}{c}")));
+        // SHA-256("https://hooks.slack.test/A") and ("https://crm.test/h"), first 8 hex digits
+        use sha2::{Digest, Sha256};
+        let h = |u: &str| hex::encode(Sha256::digest(u.as_bytes()))[..8].to_string();
+        assert_eq!(
+            one,
+            [
+                format!("slack-{}", h("https://hooks.slack.test/A")),
+                format!("webhook-{}", h("https://crm.test/h")),
+                "console".to_string()
+            ]
+        );
+        let mut reordered = ids(team_with(&format!("{c}{b}{a}")));
+        reordered.reverse();
+        assert_eq!(
+            reordered, one,
+            "an entry's id does not depend on its position"
+        );
+        // identical entries are numbered in order
+        assert_eq!(ids(team_with(&format!("{c}{c}"))), ["console", "console-2"]);
+        // an explicit id wins
+        let named =
+            "[[team.notify]]\nid = \"crm\"\nkind = \"webhook\"\nurl = \"https://crm.test/h\"\n";
+        assert_eq!(ids(team_with(named)), ["crm"]);
+        let cfg = load(&team_with(named)).unwrap();
+        assert!(matches!(
+            &cfg.teams[0].notify_entry("crm").unwrap().target,
+            Target::Webhook { url, secret: None } if url == "https://crm.test/h"
+        ));
+    }
+
+    #[test]
+    fn explicit_notify_ids_are_checked() {
+        let named = |id: &str| format!("[[team.notify]]\nid = \"{id}\"\nkind = \"console\"\n");
+        for bad in ["", "Crm", "-x", "a.b", "a b", &"x".repeat(41)] {
+            let problems = load(&team_with(&named(bad))).unwrap_err();
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.to_string().contains("team[0].notify[0].id: must be 1-40")),
+                "{bad:?}: {problems:?}"
+            );
+        }
+        let problems = load(&team_with(&format!("{}{}", named("crm"), named("crm")))).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p
+                .to_string()
+                .contains("team[0].notify[1].id: duplicate notify id \"crm\" in team \"web\"")),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub fn intake(
     let outbox = if lead.stage == Stage::Hot {
         crate::routing::route(config, &lead)
             .into_iter()
-            .map(|(team, i)| Notification::new(&lead.id, team, i, now))
+            .map(|job| Notification::new(&lead.id, job, now))
             .collect()
     } else {
         Vec::new()

@@ -8,12 +8,12 @@
 pub mod app;
 pub mod clock;
 pub mod config;
-pub mod delivery;
 pub mod http;
 pub mod intake;
 pub mod mask;
 pub mod model;
 pub mod notify;
+pub mod outbox;
 pub mod providers;
 pub mod readiness;
 pub mod routing;

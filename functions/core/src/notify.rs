@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use serde_json::{json, Value};
 
-use crate::config::NotifyTarget;
+use crate::config::Notify;
 use crate::model::Lead;
 use crate::store::Notification;
 
@@ -23,10 +23,13 @@ pub enum NotifyError {
 /// Everything a notifier needs to send one notification.
 pub struct Outgoing<'a> {
     pub notification: &'a Notification,
-    pub target: &'a NotifyTarget,
+    /// The team's notify entry the notification addresses.
+    pub entry: &'a Notify,
     pub lead: &'a Lead,
     /// Link to the lead (`{public_url}/leads/{id}`).
     pub link: String,
+    /// When the attempt is made (the injected clock): outbound signatures are dated by it.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 #[async_trait]
@@ -122,7 +125,7 @@ pub fn webhook_message(lead: &Lead, notification: &Notification, link: &str) -> 
     json!({
         "type": "lead.hot",
         "notification_id": notification.id,
-        "team": notification.team,
+        "team": notification.team(),
         "link": link,
         "lead": lead,
         "readiness": lead.readiness(),

@@ -2,14 +2,15 @@
 
 use crate::config::Config;
 use crate::model::Lead;
+use crate::outbox::Job;
 
-/// `(team name, notify index)` for every notify entry of every team whose channels
-/// include the lead's channel, in configuration order.
-pub fn route<'c>(config: &'c Config, lead: &Lead) -> Vec<(&'c str, usize)> {
+/// A notify job for every notify entry of every team whose channels include the lead's
+/// channel, in configuration order; each names its entry by the entry's stable id.
+pub fn route(config: &Config, lead: &Lead) -> Vec<Job> {
     config
         .teams
         .iter()
         .filter(|t| t.channels.contains(&lead.channel))
-        .flat_map(|t| (0..t.notify.len()).map(move |i| (t.name.as_str(), i)))
+        .flat_map(|t| t.notify.iter().map(move |n| Job::notify(&t.name, &n.id)))
         .collect()
 }

@@ -978,9 +978,13 @@ proptest! {
             prop_assert_eq!(&t.channels, &want);
             prop_assert_eq!(t.notify.len(), spec.notify.len());
             for (n, ns) in t.notify.iter().zip(&spec.notify) {
-                prop_assert_eq!(Some(n.kind.as_str()), ns.kind.as_ref().and_then(Val::str));
-                prop_assert_eq!(n.url.as_deref(), ns.url.as_ref().and_then(Val::str));
-                prop_assert_eq!(n.secret.as_ref().map(|s| s.expose()), ns.secret.as_ref().and_then(Val::str));
+                prop_assert_eq!(Some(n.target.kind().as_str()), ns.kind.as_ref().and_then(Val::str));
+                prop_assert_eq!(n.target.url(), ns.url.as_ref().and_then(Val::str));
+                let secret = match &n.target {
+                    handoff_core::config::Target::Webhook { secret, .. } => secret.as_ref(),
+                    _ => None,
+                };
+                prop_assert_eq!(secret.map(|s| s.expose()), ns.secret.as_ref().and_then(Val::str));
             }
         }
         prop_assert_eq!(c.delivery.max_attempts, 3);

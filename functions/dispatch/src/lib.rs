@@ -17,7 +17,7 @@
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use handoff_core::config::Config;
-use handoff_core::delivery::{lease, Dispatcher};
+use handoff_core::outbox::Dispatcher;
 use handoff_core::store::{DeliveryState, StoreError};
 use serde_json::Value;
 
@@ -80,26 +80,14 @@ async fn deliver_by_id(dispatcher: &Dispatcher, config: &Config, id: &str) -> bo
     }
 }
 
-/// The scheduled sweep: delivers every notification due now, in batches of `batch`.
-/// Returns how many were attempted.
+/// The scheduled sweep: runs every job due now with the shared drain loop, in batches
+/// of `batch`. Returns how many were attempted.
 pub async fn sweep(
     dispatcher: &Dispatcher,
     config: &Config,
     batch: usize,
 ) -> Result<usize, StoreError> {
-    let mut attempted = 0;
-    loop {
-        let now = dispatcher.clock.now();
-        let due = dispatcher.store.claim_due(now, lease(), batch).await?;
-        let n = due.len();
-        for notification in &due {
-            dispatcher.deliver(config, notification).await?;
-        }
-        attempted += n;
-        if n < batch {
-            return Ok(attempted);
-        }
-    }
+    handoff_core::outbox::drain(dispatcher, config, batch).await
 }
 
 /// What an invocation is: a stream batch or anything else (the schedule).

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use handoff_core::clock::SystemClock;
-use handoff_core::delivery::Dispatcher;
+use handoff_core::outbox::Dispatcher;
 use handoff_dispatch::{handle_batch, sweep, Invocation};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use serde_json::Value;

@@ -10,10 +10,10 @@ use axum::body::Body;
 use handoff_core::app::App;
 use handoff_core::clock::{Clock, SystemClock};
 use handoff_core::config::Config;
-use handoff_core::delivery::{lease, Dispatcher};
+use handoff_core::outbox::{drain, Dispatcher};
 use handoff_core::store::LeadStore;
 use handoff_embedded::EmbeddedStore;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Notify;
 
 pub struct ServeOptions {
     pub listen: SocketAddr,
@@ -104,41 +104,18 @@ async fn handle(
     handoff_edge::handle(&app, &path, req).await.map(Body::from)
 }
 
-/// Sends due notifications: woken after each stored hot lead, and every 250 ms for
-/// retries (and, after a restart, what was pending).
+/// Runs the outbox with the shared drain loop: woken after each stored hot lead, and
+/// every 250 ms for retries (and, after a restart, what was pending).
 async fn delivery_loop(app: Arc<App>, dispatcher: Arc<Dispatcher>, wake: Arc<Notify>) {
-    const BATCH: usize = 64;
-    let permits = Arc::new(Semaphore::new(32));
+    const BATCH: usize = 32;
     loop {
-        let now = dispatcher.clock.now();
-        let due = match dispatcher.store.claim_due(now, lease(), BATCH).await {
-            Ok(d) => d,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot read the outbox");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-        };
-        let full = due.len() == BATCH;
         let config = app.config();
-        for n in due {
-            let permit = permits
-                .clone()
-                .acquire_owned()
-                .await
-                .expect("semaphore open");
-            let d = dispatcher.clone();
-            let config = config.clone();
-            tokio::spawn(async move {
-                if let Err(e) = d.deliver(&config, &n).await {
-                    tracing::error!(notification = %n.id, error = %e, "cannot record a delivery attempt; it will be retried after its lease");
-                }
-                drop(permit);
-            });
+        if let Err(e) = drain(&dispatcher, &config, BATCH).await {
+            tracing::error!(error = %e, "cannot run the outbox; retrying in 1 s");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
         }
-        if !full {
-            let _ = tokio::time::timeout(Duration::from_millis(250), wake.notified()).await;
-        }
+        let _ = tokio::time::timeout(Duration::from_millis(250), wake.notified()).await;
     }
 }
 

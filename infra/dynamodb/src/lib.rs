@@ -309,7 +309,7 @@ impl DynamoStore {
 
     /// The notification and its version, read consistently.
     async fn read_notification(&self, id: &str) -> Result<Option<(Notification, u64)>, StoreError> {
-        let Some(lead_id) = lead_id_of_notification(id) else {
+        let Some(lead_id) = Notification::lead_of(id) else {
             return Ok(None);
         };
         let out = self
@@ -416,7 +416,7 @@ impl Leads for DynamoStore {
             )
             .build()];
         for n in &new.outbox {
-            if n.lead_id != lead.id || lead_id_of_notification(&n.id) != Some(lead.id.as_str()) {
+            if n.lead_id != lead.id || Notification::lead_of(&n.id) != Some(lead.id.as_str()) {
                 return Err(StoreError::Corrupt(format!(
                     "notification {} does not belong to lead {} (ids must be `{{lead_id}}.…`)",
                     n.id, lead.id
@@ -931,13 +931,6 @@ fn state_pk(state: DeliveryState) -> String {
     format!("NOTIFS#{}", state.as_str())
 }
 
-/// Notification ids are `{lead_id}.{team}.{notify_index}`; lead ids hold no `.`.
-fn lead_id_of_notification(id: &str) -> Option<&str> {
-    id.split_once('.')
-        .map(|(lead, _)| lead)
-        .filter(|l| !l.is_empty())
-}
-
 fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -995,7 +988,7 @@ fn notification_item(n: &Notification, ver: u64) -> Result<Item, StoreError> {
     put(VERSION, num(ver));
     put("notification_id", s(&n.id));
     put("lead_id", s(&n.lead_id));
-    put("team", s(&n.team));
+    put("team", s(n.team()));
     put("delivery_state", s(n.state.as_str()));
     put("next_attempt_at", s(time_key(n.next_attempt_at)));
     put("GSI1PK", s(state_pk(n.state)));
@@ -1189,17 +1182,6 @@ mod tests {
             ) < upper
         );
         assert!(format!("{}#a", time_key(now + chrono::Duration::nanoseconds(1))) > upper);
-    }
-
-    #[test]
-    fn notification_ids_name_their_lead() {
-        assert_eq!(lead_id_of_notification("ld_0123.sales.0"), Some("ld_0123"));
-        assert_eq!(
-            lead_id_of_notification("ld_0123.team.with.dots.2"),
-            Some("ld_0123")
-        );
-        assert_eq!(lead_id_of_notification("nodot"), None);
-        assert_eq!(lead_id_of_notification(".x"), None);
     }
 
     #[test]

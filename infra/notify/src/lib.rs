@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use handoff_core::config::NotifyKind;
+use handoff_core::config::Target;
 use handoff_core::notify::{self, Notifier, NotifyError, Outgoing};
 use handoff_core::providers::standard;
 
@@ -92,39 +92,34 @@ fn without_url(e: &reqwest::Error) -> String {
 #[async_trait]
 impl Notifier for HttpNotifier {
     async fn send(&self, out: &Outgoing<'_>) -> Result<(), NotifyError> {
-        match out.target.kind {
-            NotifyKind::Console => {
-                let line = notify::console_line(out.lead, &out.notification.team, &out.link);
+        match &out.entry.target {
+            Target::Console => {
+                let line = notify::console_line(out.lead, out.notification.team(), &out.link);
                 let mut w = self.console.lock().unwrap();
                 writeln!(w, "{line}")
                     .and_then(|_| w.flush())
                     .map_err(|e| NotifyError::Retryable(format!("console: {e}")))
             }
-            NotifyKind::Slack => {
-                let url = out.target.url.as_deref().unwrap_or_default();
+            Target::Slack { url } => {
                 let body = notify::slack_message(out.lead, &out.link);
                 self.post(url, serde_json::to_vec(&body).unwrap_or_default(), &[])
                     .await
             }
-            NotifyKind::Webhook => {
-                let url = out.target.url.as_deref().unwrap_or_default();
+            Target::Webhook { url, secret } => {
                 let body = serde_json::to_vec(&notify::webhook_message(
                     out.lead,
                     out.notification,
                     &out.link,
                 ))
                 .unwrap_or_default();
-                let headers: Vec<(String, String)> = match &out.target.secret {
-                    Some(secret) => standard::sign(
-                        secret.expose(),
-                        &out.notification.id,
-                        &body,
-                        chrono::Utc::now(),
-                    )
-                    .iter()
-                    .filter(|(k, _)| *k != "content-type")
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
+                let headers: Vec<(String, String)> = match secret {
+                    Some(secret) => {
+                        standard::sign(secret.expose(), &out.notification.id, &body, out.now)
+                            .iter()
+                            .filter(|(k, _)| *k != "content-type")
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect()
+                    }
                     None => vec![("webhook-id".into(), out.notification.id.clone())],
                 };
                 self.post(url, body, &headers).await

@@ -29,7 +29,7 @@ pub mod rejected;
 pub mod contract;
 
 pub use leads::{Inserted, LeadQuery, Leads, NewLead, Page};
-pub use outbox::{Attempt, DeliveryState, Notification, Outbox};
+pub use outbox::{Attempt, DeliveryState, Job, Notification, Outbox};
 pub use raw::RawPayloads;
 pub use rejected::{RejectedDelivery, RejectedLog, REJECTED_LOG_CAPACITY};
 

@@ -1,4 +1,4 @@
-//! The outbox role: the notifications written with each lead and delivered
+//! The outbox role: the jobs written with each lead and run
 //! asynchronously — claiming due ones under a lease, recording attempts, listing.
 
 use async_trait::async_trait;
@@ -6,17 +6,20 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
+pub use crate::outbox::Job;
 
-/// One notification due for one notify entry of one team, written together with the
-/// lead (the outbox) and delivered asynchronously.
+/// One outbox item: a [`Job`] for one lead, written together with the lead and run by
+/// the drain loop when due. (Named for the only job there is so far; the API lists them
+/// as deliveries.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
-    /// `{lead_id}.{team}.{notify_index}` — unique and stable.
+    /// `{lead_id}.{job key}` (for a notify job `{lead_id}.{team}.{notify id}`): unique
+    /// and stable, and it starts with the lead id ([`Notification::lead_of`]).
     pub id: String,
     pub lead_id: String,
-    pub team: String,
-    /// Index of the `[[team.notify]]` entry within its team.
-    pub notify_index: usize,
+    /// What to do, flattened into the item: `"kind": "notify", "team", "target"`.
+    #[serde(flatten)]
+    pub job: Job,
     pub state: DeliveryState,
     pub attempts: u32,
     /// When the next attempt is due (pending) — also the lease expiry while in flight.
@@ -28,19 +31,31 @@ pub struct Notification {
 }
 
 impl Notification {
-    pub fn new(lead_id: &str, team: &str, notify_index: usize, now: DateTime<Utc>) -> Self {
+    /// A pending item for `job` of lead `lead_id`, due at `due_at`.
+    pub fn new(lead_id: &str, job: Job, due_at: DateTime<Utc>) -> Self {
         Notification {
-            id: format!("{lead_id}.{team}.{notify_index}"),
+            id: format!("{lead_id}.{}", job.key()),
             lead_id: lead_id.into(),
-            team: team.into(),
-            notify_index,
+            job,
             state: DeliveryState::Pending,
             attempts: 0,
-            next_attempt_at: now,
+            next_attempt_at: due_at,
             last_error: None,
-            created_at: now,
-            updated_at: now,
+            created_at: due_at,
+            updated_at: due_at,
         }
+    }
+
+    /// The lead an item id belongs to (lead ids hold no `.`); stores key items by it.
+    pub fn lead_of(id: &str) -> Option<&str> {
+        id.split_once('.')
+            .map(|(lead, _)| lead)
+            .filter(|l| !l.is_empty())
+    }
+
+    /// The team the item concerns.
+    pub fn team(&self) -> &str {
+        self.job.team()
     }
 }
 
@@ -135,6 +150,20 @@ pub trait Outbox: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_ids_name_their_lead() {
+        assert_eq!(Notification::lead_of("ld_0123.sales.0"), Some("ld_0123"));
+        assert_eq!(
+            Notification::lead_of("ld_0123.team.with.dots.2"),
+            Some("ld_0123")
+        );
+        assert_eq!(Notification::lead_of("nodot"), None);
+        assert_eq!(Notification::lead_of(".x"), None);
+        let n = Notification::new("ld_1", Job::notify("sales", "slack-0a1b2c3d"), Utc::now());
+        assert_eq!(n.id, "ld_1.sales.slack-0a1b2c3d");
+        assert_eq!(Notification::lead_of(&n.id), Some("ld_1"));
+    }
 
     #[test]
     fn delivery_state_text_round_trips_and_matches_serde() {

@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use super::{checks, ids, insert, join_all, nids, ok, sample_new_lead, sorted, t0, Check};
 use crate::model::{Lead, Stage};
-use crate::store::{Inserted, LeadQuery, LeadStore, Leads, NewLead, Notification, Page};
+use crate::store::{Inserted, Job, LeadQuery, LeadStore, Leads, NewLead, Notification, Page};
 
 /// Every check of this role, in the order `run_all` runs them.
 pub fn checks() -> Vec<(&'static str, Check)> {
@@ -113,8 +113,7 @@ pub async fn insert_then_duplicate(store: &dyn LeadStore) {
     again.lead.score = 99;
     again.outbox = vec![Notification::new(
         &again.lead.id,
-        "other-team",
-        3,
+        Job::notify("other-team", "webhook-3"),
         t0() + Duration::minutes(5),
     )];
     again.raw = b"second raw".to_vec();

@@ -28,11 +28,10 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::Poll;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::{Inserted, LeadStore, Leads, NewLead, Notification, StoreError};
+use super::{Inserted, Job, LeadStore, Leads, NewLead, Notification, StoreError};
 use crate::model::{Action, Business, Channel, Contact, Lead, ProviderKind, Reason, Stage, Utm};
 
 pub mod leads;
@@ -108,8 +107,8 @@ pub fn sample_new_lead(
     };
     let outbox = if hot {
         vec![
-            Notification::new(&id, "sales", 0, received_at),
-            Notification::new(&id, "key-accounts", 0, received_at),
+            Notification::new(&id, Job::notify("sales", "console"), received_at),
+            Notification::new(&id, Job::notify("key-accounts", "console"), received_at),
         ]
     } else {
         Vec::new()
@@ -196,30 +195,7 @@ async fn insert(store: &dyn Leads, new: NewLead) -> Lead {
 /// Polls all futures concurrently on the current task (no runtime needed here), so
 /// their store calls are in flight at the same time.
 async fn join_all<'a, T>(futs: Vec<Pin<Box<dyn Future<Output = T> + Send + 'a>>>) -> Vec<T> {
-    let mut futs: Vec<Option<Pin<Box<dyn Future<Output = T> + Send + 'a>>>> =
-        futs.into_iter().map(Some).collect();
-    let mut out: Vec<Option<T>> = futs.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (slot, res) in futs.iter_mut().zip(out.iter_mut()) {
-            if let Some(f) = slot {
-                match f.as_mut().poll(cx) {
-                    Poll::Ready(v) => {
-                        *res = Some(v);
-                        *slot = None;
-                    }
-                    Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            Poll::Pending
-        } else {
-            Poll::Ready(())
-        }
-    })
-    .await;
-    out.into_iter().map(|v| v.expect("joined")).collect()
+    futures_util::future::join_all(futs).await
 }
 
 fn ids(leads: &[Lead]) -> Vec<String> {

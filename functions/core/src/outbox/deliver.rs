@@ -1,10 +1,12 @@
-//! Delivering the outbox: one attempt for one notification, with the retry policy.
-//! The local server's loop and the `dispatch` Lambda both call [`Dispatcher::deliver`].
+//! One attempt at one outbox job, with the retry policy: sent, retry later (with
+//! backoff) or dead letter. [`super::drain`] calls it for every due job.
 
 use std::sync::Arc;
 
+use super::Job;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::config::Notify;
 use crate::notify::{Notifier, NotifyError, Outgoing};
 use crate::store::{Attempt, DeliveryState, LeadStore, Notification, StoreError};
 
@@ -31,31 +33,34 @@ impl Dispatcher {
         if n.state != DeliveryState::Pending {
             return Ok(n.clone());
         }
-        let target = config
-            .team(&n.team)
-            .and_then(|t| t.notify.get(n.notify_index));
-        let result = match (target, self.store.get_lead(&n.lead_id).await?) {
-            (None, _) => Err(NotifyError::Permanent(format!(
-                "team {:?} has no notify entry {} any more",
-                n.team, n.notify_index
-            ))),
-            (_, None) => Err(NotifyError::Permanent(format!(
-                "lead {} not found",
-                n.lead_id
-            ))),
-            (Some(target), Some(lead)) => {
-                let out = Outgoing {
-                    notification: n,
-                    target,
-                    lead: &lead,
-                    link: format!(
-                        "{}/leads/{}",
-                        config.server.public_url.as_deref().unwrap_or(""),
-                        lead.id
-                    ),
-                };
-                self.notifier.send(&out).await
-            }
+        let started = self.clock.now();
+        let result = match &n.job {
+            Job::Notify { team, target } => match (
+                notify_entry(config, team, target),
+                self.store.get_lead(&n.lead_id).await?,
+            ) {
+                (None, _) => Err(NotifyError::Permanent(format!(
+                    "team {team:?} has no notify entry {target:?} any more"
+                ))),
+                (_, None) => Err(NotifyError::Permanent(format!(
+                    "lead {} not found",
+                    n.lead_id
+                ))),
+                (Some(entry), Some(lead)) => {
+                    let out = Outgoing {
+                        notification: n,
+                        entry,
+                        lead: &lead,
+                        link: format!(
+                            "{}/leads/{}",
+                            config.server.public_url.as_deref().unwrap_or(""),
+                            lead.id
+                        ),
+                        now: started,
+                    };
+                    self.notifier.send(&out).await
+                }
+            },
         };
         let now = self.clock.now();
         let attempt = match result {
@@ -77,7 +82,7 @@ impl Dispatcher {
         };
         match &attempt {
             Attempt::Sent => {
-                tracing::info!(notification = %n.id, lead_id = %n.lead_id, team = %n.team, "notification sent")
+                tracing::info!(notification = %n.id, lead_id = %n.lead_id, team = %n.team(), "notification sent")
             }
             Attempt::Retry {
                 error,
@@ -90,5 +95,15 @@ impl Dispatcher {
             }
         }
         self.store.record_attempt(&n.id, attempt, now).await
+    }
+}
+
+/// The entry a notify job addresses: by its stable id, or (items of the previous
+/// version, target `#<index>`) by position.
+fn notify_entry<'c>(config: &'c Config, team: &str, target: &str) -> Option<&'c Notify> {
+    let team = config.team(team)?;
+    match target.strip_prefix('#') {
+        Some(i) => team.notify.get(i.parse::<usize>().ok()?),
+        None => team.notify_entry(target),
     }
 }

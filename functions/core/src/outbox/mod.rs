@@ -1,0 +1,102 @@
+//! The outbox: jobs written with the lead they concern (in the same store write) and
+//! run later, due-time first, by one drain loop ([`drain`]) that both the local server
+//! and the dispatch Lambda's sweep use.
+//!
+//! A job is a tagged [`Job`]: today only `notify` (send one hot lead to one notify entry
+//! of one team). Escalations and reminders land here as new variants, due at the time
+//! they are written for, and run by the same loop with the same retry policy.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+mod deliver;
+mod drain;
+
+pub use deliver::{lease, Dispatcher};
+pub use drain::drain;
+
+/// What an outbox item asks for. Serialised flat into the item (`"kind": "notify"`,
+/// then the variant's fields), so a stored item reads as one record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Send the lead to notify entry `target` (its stable id, see
+    /// [`crate::config::Notify::id`]) of team `team`.
+    Notify { team: String, target: String },
+}
+
+/// Items written before jobs were tagged have no `kind` and address their notify entry
+/// by position (`notify_index`): they read as a notify job whose target is `#<index>`,
+/// which [`Dispatcher`] resolves by position (`#` is never part of an entry id).
+impl<'de> Deserialize<'de> for Job {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Job, D::Error> {
+        use serde::de::Error;
+        use serde_json::Value;
+        #[derive(Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        enum Tagged {
+            Notify { team: String, target: String },
+        }
+        let mut fields = serde_json::Map::deserialize(d)?;
+        if !fields.contains_key("kind") {
+            if let Some(i) = fields.get("notify_index").and_then(Value::as_u64) {
+                fields.insert("kind".into(), "notify".into());
+                fields.insert("target".into(), format!("#{i}").into());
+            }
+        }
+        fields.remove("notify_index");
+        match Tagged::deserialize(Value::Object(fields)).map_err(D::Error::custom)? {
+            Tagged::Notify { team, target } => Ok(Job::Notify { team, target }),
+        }
+    }
+}
+
+impl Job {
+    /// The part of the item id after the lead id: unique per lead and job.
+    pub fn key(&self) -> String {
+        match self {
+            Job::Notify { team, target } => format!("{team}.{target}"),
+        }
+    }
+    pub fn notify(team: &str, target: &str) -> Job {
+        Job::Notify {
+            team: team.into(),
+            target: target.into(),
+        }
+    }
+    /// The team the job concerns.
+    pub fn team(&self) -> &str {
+        match self {
+            Job::Notify { team, .. } => team,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn jobs_serialise_flat_with_their_kind() {
+        let v = serde_json::to_value(Job::notify("sales", "slack-1a2b3c4d")).unwrap();
+        assert_eq!(
+            v,
+            json!({"kind": "notify", "team": "sales", "target": "slack-1a2b3c4d"})
+        );
+        assert_eq!(
+            serde_json::from_value::<Job>(v).unwrap(),
+            Job::notify("sales", "slack-1a2b3c4d")
+        );
+    }
+
+    #[test]
+    fn untagged_items_of_the_previous_version_read_as_positional_notify_jobs() {
+        let old = json!({"team": "sales", "notify_index": 2});
+        assert_eq!(
+            serde_json::from_value::<Job>(old).unwrap(),
+            Job::notify("sales", "#2")
+        );
+        assert!(serde_json::from_value::<Job>(json!({"kind": "teleport", "team": "x"})).is_err());
+        assert!(serde_json::from_value::<Job>(json!({"team": "sales"})).is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! The route table against a store that fails on purpose: a read that cannot be
+//! completed is a 503 `store_unavailable`, never a partial answer.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use handoff_core::app::{App, Request};
+use handoff_core::clock::SystemClock;
+use handoff_core::config::Config;
+use handoff_core::model::{Headers, Lead, Stage};
+use handoff_core::store::contract::{sample_new_lead, t0};
+use handoff_core::store::{
+    Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
+    RawPayloads, RejectedDelivery, RejectedLog, StoreError,
+};
+use handoff_embedded::EmbeddedStore;
+
+/// The embedded store, except that `lead_notifications` fails while `fail` is set.
+struct FlakyOutbox {
+    inner: EmbeddedStore,
+    fail: AtomicBool,
+}
+
+#[async_trait]
+impl Leads for FlakyOutbox {
+    async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError> {
+        self.inner.insert_lead(new).await
+    }
+    async fn get_lead(&self, id: &str) -> Result<Option<Lead>, StoreError> {
+        self.inner.get_lead(id).await
+    }
+    async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError> {
+        self.inner.list_leads(query).await
+    }
+}
+
+#[async_trait]
+impl Outbox for FlakyOutbox {
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: usize,
+    ) -> Result<Vec<Notification>, StoreError> {
+        self.inner.claim_due(now, lease, limit).await
+    }
+    async fn get_notification(&self, id: &str) -> Result<Option<Notification>, StoreError> {
+        self.inner.get_notification(id).await
+    }
+    async fn record_attempt(
+        &self,
+        id: &str,
+        attempt: Attempt,
+        now: DateTime<Utc>,
+    ) -> Result<Notification, StoreError> {
+        self.inner.record_attempt(id, attempt, now).await
+    }
+    async fn list_notifications(
+        &self,
+        state: Option<DeliveryState>,
+        limit: usize,
+    ) -> Result<Vec<Notification>, StoreError> {
+        self.inner.list_notifications(state, limit).await
+    }
+    async fn lead_notifications(&self, lead_id: &str) -> Result<Vec<Notification>, StoreError> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable("injected outage".into()));
+        }
+        self.inner.lead_notifications(lead_id).await
+    }
+}
+
+#[async_trait]
+impl RejectedLog for FlakyOutbox {
+    async fn record_rejected(&self, r: RejectedDelivery) -> Result<(), StoreError> {
+        self.inner.record_rejected(r).await
+    }
+    async fn list_rejected(&self, limit: usize) -> Result<Vec<RejectedDelivery>, StoreError> {
+        self.inner.list_rejected(limit).await
+    }
+}
+
+#[async_trait]
+impl RawPayloads for FlakyOutbox {
+    async fn get_raw(
+        &self,
+        lead_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.get_raw(lead_id, now).await
+    }
+    async fn purge_expired_raw(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.inner.purge_expired_raw(now).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lead_whose_notifications_cannot_be_read_is_a_503_not_an_empty_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(FlakyOutbox {
+        inner: EmbeddedStore::open(dir.path()).unwrap(),
+        fail: AtomicBool::new(false),
+    });
+    let new = sample_new_lead("demo-b2b", "d-503", Stage::Hot, t0());
+    let id = new.lead.id.clone();
+    store.insert_lead(new).await.unwrap();
+    let app = App::new(Config::demo(), store.clone(), Arc::new(SystemClock)).open_without_token();
+    let headers = Headers::new();
+    let path = format!("/leads/{id}");
+    let get = || {
+        app.handle(Request {
+            method: "GET",
+            path: &path,
+            query: None,
+            headers: &headers,
+            body: b"",
+        })
+    };
+
+    let ok = get().await;
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.json_body()["notifications"].as_array().unwrap().len(), 2);
+
+    store.fail.store(true, Ordering::SeqCst);
+    let r = get().await;
+    assert_eq!(r.status, 503);
+    assert_eq!(r.json_body()["error"], "store_unavailable");
+    assert_eq!(r.header("content-type"), Some("application/json"));
+}

@@ -1,0 +1,144 @@
+//! The outbox's one drain loop against the embedded store and a real HTTP receiver:
+//! due jobs run once, jobs due later wait, and outbound signatures are dated by the
+//! injected clock (not the machine's).
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use handoff_core::clock::ManualClock;
+use handoff_core::config::Config;
+use handoff_core::model::Stage;
+use handoff_core::outbox::{drain, Dispatcher, Job};
+use handoff_core::store::contract::{sample_new_lead, t0};
+use handoff_core::store::{DeliveryState, Leads, Notification, Outbox};
+use handoff_embedded::EmbeddedStore;
+use handoff_tests::Receiver;
+
+const HOOK_SECRET: &str = "whsec_aGFuZG9mZi10ZXN0LXJlY2VpdmVyLXNlY3JldA==";
+
+fn config(url: &str) -> Config {
+    let text = format!(
+        r#"
+[[source]]
+id = "w"
+provider = "typeform"
+business = "b2b"
+channel = "web_form"
+secret = "x"
+
+[[team]]
+name = "sales"
+channels = ["web_form"]
+[[team.notify]]
+id = "crm"
+kind = "webhook"
+url = "{url}"
+secret = "{HOOK_SECRET}"
+"#
+    );
+    Config::from_toml_str(&text, "outbox.toml", &|_| None).expect("config")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn drain_runs_due_jobs_once_waits_for_later_ones_and_signs_on_the_injected_clock() {
+    let hook = Receiver::start(0, 200).await;
+    let config = config(&hook.url("/crm"));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
+    let clock = Arc::new(ManualClock::new(t0()));
+
+    // one lead with a job due now, one with a job due in an hour
+    let mut now_lead = sample_new_lead("w", "d-now", Stage::Hot, t0());
+    now_lead.outbox = vec![Notification::new(
+        &now_lead.lead.id,
+        Job::notify("sales", "crm"),
+        t0(),
+    )];
+    let mut later_lead = sample_new_lead("w", "d-later", Stage::Hot, t0());
+    later_lead.outbox = vec![Notification::new(
+        &later_lead.lead.id,
+        Job::notify("sales", "crm"),
+        t0() + Duration::hours(1),
+    )];
+    let (now_id, later_id) = (
+        now_lead.outbox[0].id.clone(),
+        later_lead.outbox[0].id.clone(),
+    );
+    store.insert_lead(now_lead).await.unwrap();
+    store.insert_lead(later_lead).await.unwrap();
+
+    let d = Dispatcher {
+        store: store.clone(),
+        notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(5))),
+        clock: clock.clone(),
+    };
+    assert_eq!(
+        drain(&d, &config, 8).await.unwrap(),
+        1,
+        "only the due job runs"
+    );
+    let got = hook.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].header("webhook-id"), Some(now_id.as_str()));
+    assert_eq!(
+        got[0].header("webhook-timestamp"),
+        Some(t0().timestamp().to_string().as_str()),
+        "dated by the injected clock"
+    );
+    let sent = store.get_notification(&now_id).await.unwrap().unwrap();
+    assert_eq!((sent.state, sent.attempts), (DeliveryState::Sent, 1));
+
+    assert_eq!(
+        drain(&d, &config, 8).await.unwrap(),
+        0,
+        "nothing is run twice"
+    );
+    assert_eq!(hook.received().len(), 1);
+
+    clock.advance(Duration::hours(1));
+    assert_eq!(
+        drain(&d, &config, 8).await.unwrap(),
+        1,
+        "the later job, once due"
+    );
+    let got = hook.received();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].header("webhook-id"), Some(later_id.as_str()));
+    assert_eq!(
+        got[1].header("webhook-timestamp"),
+        Some((t0() + Duration::hours(1)).timestamp().to_string().as_str())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_for_a_notify_entry_that_is_gone_is_a_dead_letter_saying_so() {
+    let hook = Receiver::start(0, 200).await;
+    let config = config(&hook.url("/crm"));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
+    let mut lead = sample_new_lead("w", "d-gone", Stage::Hot, t0());
+    lead.outbox = vec![Notification::new(
+        &lead.lead.id,
+        Job::notify("sales", "old-slack"),
+        t0(),
+    )];
+    let id = lead.outbox[0].id.clone();
+    store.insert_lead(lead).await.unwrap();
+    let d = Dispatcher {
+        store: store.clone(),
+        notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(5))),
+        clock: Arc::new(ManualClock::new(t0())),
+    };
+    assert_eq!(drain(&d, &config, 8).await.unwrap(), 1);
+    let n = store.get_notification(&id).await.unwrap().unwrap();
+    assert_eq!(n.state, DeliveryState::Dead);
+    assert!(
+        n.last_error
+            .as_deref()
+            .unwrap()
+            .contains("has no notify entry \"old-slack\""),
+        "{n:?}"
+    );
+    assert!(hook.received().is_empty(), "never sent to another entry");
+}
