@@ -15,4 +15,5 @@ pub mod notify;
 pub mod providers;
 pub mod readiness;
 pub mod routing;
+pub mod signing;
 pub mod store;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use handoff_core::config::NotifyKind;
 use handoff_core::notify::{self, Notifier, NotifyError, Outgoing};
-use handoff_core::providers::standard;
+use handoff_core::signing;
 
 /// Where console notifications go (stdout by default; a buffer in tests).
 pub type ConsoleSink = Arc<Mutex<dyn Write + Send>>;
@@ -115,14 +115,13 @@ impl Notifier for HttpNotifier {
                 ))
                 .unwrap_or_default();
                 let headers: Vec<(String, String)> = match &out.target.secret {
-                    Some(secret) => standard::sign(
+                    Some(secret) => signing::sign(
                         secret.expose(),
                         &out.notification.id,
                         &body,
                         chrono::Utc::now(),
                     )
                     .iter()
-                    .filter(|(k, _)| *k != "content-type")
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
                     None => vec![("webhook-id".into(), out.notification.id.clone())],

@@ -45,7 +45,7 @@ pub struct ParseOptions {
 }
 
 /// Standard Webhooks' tolerance, used by every provider that signs a timestamp.
-pub const TIMESTAMP_TOLERANCE_SECS: i64 = 5 * 60;
+pub const TIMESTAMP_TOLERANCE_SECS: i64 = crate::signing::TOLERANCE_SECS;
 
 impl ProviderKind {
     pub fn verify(
@@ -112,4 +112,4 @@ pub fn body_digest(body: &[u8]) -> String {
 }
 
 /// Helpers shared by the provider modules (MACs, clean-up, URLs, HTML).
-mod util;
+pub(crate) mod util;
