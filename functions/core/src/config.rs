@@ -471,8 +471,8 @@ impl Config {
                 env,
                 true,
             );
-            if let (Some(ProviderKind::Standard), Some(sec)) = (provider, &secret) {
-                if let Err(e) = crate::signing::check_secret(sec.expose()) {
+            if let (Some(provider), Some(sec)) = (provider, &secret) {
+                if let Err(e) = provider.check_secret(sec.expose()) {
                     let span = s
                         .secret
                         .as_ref()

@@ -2,6 +2,7 @@
 //! comparison, string clean-up, query strings, HTML to text, and the final
 //! normalisation every parsed [`LeadEvent`] goes through.
 
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -31,6 +32,16 @@ pub(crate) fn hmac_sha1(key: &[u8], body: &[u8]) -> [u8; 20] {
 /// Constant-time equality of two MACs (the length is not secret).
 pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
+}
+
+/// `Ok` when the signature `sig` sent in `header` is the `expected` MAC (compared in
+/// constant time).
+pub(crate) fn mac_matches(sig: &[u8], expected: &[u8], header: &str) -> Result<(), SignatureError> {
+    if ct_eq(sig, expected) {
+        Ok(())
+    } else {
+        Err(SignatureError(format!("{header} does not match")))
+    }
 }
 
 /// Providers whose secret is a plain shared string refuse an empty one: a MAC under
@@ -339,6 +350,12 @@ pub(crate) fn finish(mut event: LeadEvent) -> Result<LeadEvent, MalformedError> 
     event.message = clean_message(event.message.as_deref());
     event.validate().map_err(MalformedError)?;
     Ok(event)
+}
+
+/// `t` without its fraction of a second: the time a sample's whole-second timestamp
+/// reads back as.
+pub(crate) fn to_the_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 /// A deterministic, UUID-shaped identifier derived from `seed` (for sample payloads).

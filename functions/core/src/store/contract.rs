@@ -28,7 +28,7 @@ use super::{
     Attempt, DeliveryState, Inserted, LeadQuery, LeadStore, NewLead, Notification, Page,
     RejectedDelivery, StoreError, REJECTED_LOG_CAPACITY,
 };
-use crate::model::{Action, Business, Channel, Contact, Lead, ProviderKind, Reason, Stage, Utm};
+use crate::model::{Action, Business, Channel, Contact, Lead, Reason, Stage, Utm};
 
 /// A fixed instant the checks count from.
 pub fn t0() -> DateTime<Utc> {
@@ -50,7 +50,7 @@ pub fn sample_new_lead(
         id: id.clone(),
         source_id: source_id.into(),
         delivery_id: delivery_id.into(),
-        provider: ProviderKind::Standard,
+        provider: crate::providers::standard::KIND,
         business: Business::B2b,
         channel: Channel::WebForm,
         action: if hot {

@@ -2,28 +2,75 @@
 //! [`LeadEvent`] JSON, signed per Standard Webhooks (see [`crate::signing`]: HMAC-SHA256
 //! over `{webhook-id}.{webhook-timestamp}.{body}`, `whsec_` secrets, `v1,<base64>`
 //! signatures, a five-minute tolerance).
+//!
+//! Delivery id = `webhook-id`, else a digest of the body.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::util::{finish, json_object, quote_id};
-use super::{body_digest, MalformedError, ParseOptions, Parsed, SignatureError};
+use super::{
+    body_digest, MalformedError, ParseOptions, Parsed, Provider, ProviderKind, SignatureError,
+    SignedTimestamp, Simulator,
+};
 use crate::model::{Action, Channel, Headers, LeadEvent};
 use crate::signing;
 
+mod simulate;
+
 pub use crate::signing::{ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
-/// See [`signing::verify`].
-pub fn verify(
-    secret: &str,
-    headers: &Headers,
-    body: &[u8],
-    now: DateTime<Utc>,
-) -> Result<(), SignatureError> {
-    signing::verify(secret, headers, body, now)
+/// The `standard` provider.
+pub struct Standard;
+
+/// A handle to [`Standard`], for code that names this provider.
+pub const KIND: ProviderKind = ProviderKind::new(&Standard);
+
+impl Provider for Standard {
+    fn name(&self) -> &'static str {
+        "standard"
+    }
+
+    fn verify(
+        &self,
+        secret: &str,
+        headers: &Headers,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), SignatureError> {
+        signing::verify(secret, headers, body, now)
+    }
+
+    fn parse(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        opts: &ParseOptions,
+    ) -> Result<Parsed, MalformedError> {
+        parse(headers, body, opts)
+    }
+
+    fn check_secret(&self, secret: &str) -> Result<(), String> {
+        signing::check_secret(secret)
+    }
+
+    fn signature_headers(&self) -> &'static [&'static str] {
+        &[ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER]
+    }
+
+    fn timestamp(&self) -> Option<SignedTimestamp> {
+        Some(SignedTimestamp {
+            header: TIMESTAMP_HEADER,
+            tolerance_secs: signing::TOLERANCE_SECS,
+        })
+    }
+
+    fn simulator(&self) -> &dyn Simulator {
+        self
+    }
 }
 
-pub fn parse(
+fn parse(
     headers: &Headers,
     body: &[u8],
     _opts: &ParseOptions,
@@ -130,62 +177,9 @@ fn check_string_object(name: &str, v: &Value, fields: &[&str]) -> Result<(), Mal
     Ok(())
 }
 
-pub fn sample(event: &LeadEvent, _delivery_id: &str, _now: DateTime<Utc>) -> Vec<u8> {
-    serde_json::to_vec(event).expect("a LeadEvent always serialises")
-}
-
-/// The Standard Webhooks headers for `body` (see [`signing::sign`]: the id is sent
-/// trimmed) and its content type.
-pub fn sign(secret: &str, delivery_id: &str, body: &[u8], now: DateTime<Utc>) -> Headers {
-    signing::sign(secret, delivery_id, body, now).with("content-type", "application/json")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Contact, Utm};
-
-    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    const TS: i64 = 1614265330;
-
-    fn at(ts: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(ts, 0).unwrap()
-    }
-
-    fn event() -> LeadEvent {
-        LeadEvent {
-            action: Action::QuoteRequest,
-            contact: Contact {
-                email: Some("ana.lopez@example.com".into()),
-                phone: Some("+34 600 123 456".into()),
-                name: Some("Ana López".into()),
-                company: Some("Lopez SL".into()),
-            },
-            message: Some("Could you send a quote for 40 seats?\nThanks".into()),
-            channel: Some(Channel::WebForm),
-            utm: Utm {
-                source: Some("google".into()),
-                campaign: Some("spring".into()),
-                ..Utm::default()
-            },
-            occurred_at: Some(at(TS)),
-        }
-    }
-
-    #[test]
-    fn sample_sign_verify_parse_round_trip() {
-        let e = event();
-        let body = sample(&e, "msg_1", at(TS));
-        let h = sign(SECRET, "msg_1", &body, at(TS));
-        verify(SECRET, &h, &body, at(TS + 10)).unwrap();
-        match parse(&h, &body, &ParseOptions::default()).unwrap() {
-            Parsed::Lead { delivery_id, event } => {
-                assert_eq!(delivery_id, "msg_1");
-                assert_eq!(event, e);
-            }
-            other => panic!("{other:?}"),
-        }
-    }
 
     fn parse_err(body: &str) -> String {
         parse(&Headers::new(), body.as_bytes(), &ParseOptions::default())
