@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use super::util::{
     clean, finish, hmac_sha256, join_name, json_object, mac_matches, quote_id, require_secret, str_at,
-    utm_from_url,
+    utm_field, utm_from_url,
 };
 use super::{
     body_digest, MalformedError, ParseOptions, Parsed, Provider, ProviderKind, SignatureError,
@@ -185,15 +185,9 @@ fn utm_from_attributes(v: &Value) -> Utm {
         let (Some(name), Some(value)) = (str_at(attr, &["name"]), str_at(attr, &["value"])) else {
             continue;
         };
-        let slot = match name.to_ascii_lowercase().as_str() {
-            "utm_source" => &mut utm.source,
-            "utm_medium" => &mut utm.medium,
-            "utm_campaign" => &mut utm.campaign,
-            "utm_term" => &mut utm.term,
-            "utm_content" => &mut utm.content,
-            _ => continue,
-        };
-        slot.get_or_insert(value);
+        if let Some(slot) = utm_field(&mut utm, &name) {
+            slot.get_or_insert(value);
+        }
     }
     utm
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::{Typeform, SIGNATURE_HEADER};
 use crate::model::{Headers, LeadEvent};
-use crate::providers::util::{hmac_sha256, to_the_second};
+use crate::providers::util::{hmac_sha256, to_the_second, utm_params};
 use crate::providers::Simulator;
 
 impl Simulator for Typeform {
@@ -85,13 +85,7 @@ impl Simulator for Typeform {
     );
 
     let mut hidden = Map::new();
-    for (k, v) in [
-        ("utm_source", &event.utm.source),
-        ("utm_medium", &event.utm.medium),
-        ("utm_campaign", &event.utm.campaign),
-        ("utm_term", &event.utm.term),
-        ("utm_content", &event.utm.content),
-    ] {
+    for (k, v) in utm_params(&event.utm) {
         if let Some(v) = v {
             hidden.insert(k.into(), v.as_str().into());
         }
