@@ -43,7 +43,7 @@ echo "fuzz: building targets" >&2
 NOW=1700000000
 STD_SECRET_B64="MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 SECRET="fuzz-secret"
-FIX="$ROOT/functions/core/tests/fixtures/providers"
+PROVIDERS_DIR="$ROOT/functions/core/src/providers"
 
 hmac_b64() { # algo key-hex file -> base64 MAC
     openssl dgst "-$1" -mac HMAC -macopt "hexkey:$2" -binary "$3" | base64 -w0
@@ -59,8 +59,10 @@ seed_provider() { # name headers-file body-file
 
 SEEDTMP="$(mktemp -d)"
 trap 'rm -rf "$SEEDTMP"' EXIT
-for f in "$FIX"/*.json; do
-    name="$(basename "$f" .json)"
+# fixtures live next to their provider: providers/<provider>/fixtures/<name>.json
+for f in "$PROVIDERS_DIR"/*/fixtures/*.json; do
+    provider="$(basename "$(dirname "$(dirname "$f")")")"
+    name="${provider}_$(basename "$f" .json)"
     h="$SEEDTMP/$name"
     case "$name" in
         standard_*)

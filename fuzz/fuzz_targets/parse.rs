@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let with_default = ParseOptions {
         default_action: Some(Action::ALL[data.len() % Action::ALL.len()]),
     };
-    for &kind in ProviderKind::ALL {
+    for kind in ProviderKind::all() {
         for opts in [&ParseOptions::default(), &with_default] {
             if let Ok(Parsed::Lead { delivery_id, event }) = kind.parse(&headers, body, opts) {
                 // A parsed lead always has an id to dedupe on.

@@ -19,7 +19,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use handoff_core::model::{Action, ProviderKind};
+use handoff_core::model::Action;
+use handoff_core::providers::standard;
 use handoff_tests::{event, signed, Server};
 
 const STD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -110,7 +111,7 @@ fn deliveries(prefix: &str, n: usize) -> Vec<Delivery> {
                 Some(MESSAGE),
             );
             let (body, headers) = signed(
-                ProviderKind::Standard,
+                standard::KIND,
                 STD_SECRET,
                 &ev,
                 &format!("msg_{prefix}_{i}"),

@@ -286,8 +286,9 @@ pub fn signed(
     delivery_id: &str,
 ) -> (Vec<u8>, Vec<(String, String)>) {
     let now = chrono::Utc::now();
-    let body = provider.sample(ev, delivery_id, now);
+    let body = provider.simulator().sample(ev, delivery_id, now);
     let headers = provider
+        .simulator()
         .sign(secret, ev, delivery_id, &body, now)
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -398,6 +399,7 @@ pub mod load {
     use handoff_core::model::{
         Action, Business, Contact, Headers, Lead, LeadEvent, ProviderKind, Stage, Utm,
     };
+    use handoff_core::providers::{intercom, shopify, standard, typeform};
     use serde_json::Value;
 
     use crate::Received;
@@ -408,25 +410,10 @@ pub mod load {
 
     /// The sources of [`config`] (as in e2e.rs): id, provider, business, secret.
     pub const SOURCES: [(&str, ProviderKind, Business, &str); 4] = [
-        ("b2b", ProviderKind::Standard, Business::B2b, STD_SECRET),
-        (
-            "form",
-            ProviderKind::Typeform,
-            Business::Services,
-            "tf-secret",
-        ),
-        (
-            "shop",
-            ProviderKind::Shopify,
-            Business::Ecommerce,
-            "shop-secret",
-        ),
-        (
-            "chat",
-            ProviderKind::Intercom,
-            Business::Services,
-            "ic-secret",
-        ),
+        ("b2b", standard::KIND, Business::B2b, STD_SECRET),
+        ("form", typeform::KIND, Business::Services, "tf-secret"),
+        ("shop", shopify::KIND, Business::Ecommerce, "shop-secret"),
+        ("chat", intercom::KIND, Business::Services, "ic-secret"),
     ];
 
     /// The load configuration: the four sources, one team taking all their channels
@@ -634,11 +621,12 @@ kind = "console"
     }
 
     fn delivery_id(provider: ProviderKind, tag: &str, n: usize) -> String {
-        let p = match provider {
-            ProviderKind::Standard => "msg",
-            ProviderKind::Typeform => "evt",
-            ProviderKind::Shopify => "shev",
-            ProviderKind::Intercom => "notif",
+        let p = match provider.as_str() {
+            "standard" => "msg",
+            "typeform" => "evt",
+            "shopify" => "shev",
+            "intercom" => "notif",
+            _ => "dlv",
         };
         format!("{p}_{tag}{n:06}")
     }
@@ -665,8 +653,8 @@ kind = "console"
         let hot = src == "shop" || rng.chance(50);
         let ev = lead_event(rng, src, hot, n);
         let did = delivery_id(provider, "", n);
-        let body = provider.sample(&ev, &did, now);
-        let headers = header_vec(&provider.sign(secret, &ev, &did, &body, now));
+        let body = provider.simulator().sample(&ev, &did, now);
+        let headers = header_vec(&provider.simulator().sign(secret, &ev, &did, &body, now));
         let stage = if hot { Stage::Hot } else { Stage::Nurture };
         item(src, did, Kind::Original { stage }, body, headers)
     }
@@ -675,8 +663,8 @@ kind = "console"
         let (src, provider, _, secret) = SOURCES[rng.below(SOURCES.len())];
         let ev = lead_event(rng, src, true, 1_000_000 + n);
         let did = delivery_id(provider, "bad", n);
-        let mut body = provider.sample(&ev, &did, now);
-        let mut headers = header_vec(&provider.sign(secret, &ev, &did, &body, now));
+        let mut body = provider.simulator().sample(&ev, &did, now);
+        let mut headers = header_vec(&provider.simulator().sign(secret, &ev, &did, &body, now));
         let how = match rng.below(4) {
             0 => {
                 let i = body.len() / 2;
@@ -684,12 +672,12 @@ kind = "console"
                 "tampered body"
             }
             1 => {
-                let wrong = if provider == ProviderKind::Standard {
+                let wrong = if provider == standard::KIND {
                     WRONG_STD_SECRET
                 } else {
                     "wrong-secret"
                 };
-                headers = header_vec(&provider.sign(wrong, &ev, &did, &body, now));
+                headers = header_vec(&provider.simulator().sign(wrong, &ev, &did, &body, now));
                 "wrong secret"
             }
             2 => {
@@ -699,10 +687,10 @@ kind = "console"
                 });
                 "missing signature"
             }
-            _ if provider == ProviderKind::Standard => {
+            _ if provider == standard::KIND => {
                 // `now` is ahead of the clock (see `Plan::build`): this stays stale
                 let stale = now - chrono::Duration::seconds(900);
-                headers = header_vec(&provider.sign(secret, &ev, &did, &body, stale));
+                headers = header_vec(&provider.simulator().sign(secret, &ev, &did, &body, stale));
                 "stale timestamp"
             }
             _ => {
@@ -718,26 +706,26 @@ kind = "console"
         let (src, provider, _, secret) = SOURCES[rng.below(SOURCES.len())];
         let mut ev = lead_event(rng, src, true, 2_000_000 + n);
         let did = delivery_id(provider, "mal", n);
-        let (how, body): (&'static str, Vec<u8>) = match (provider, rng.below(3)) {
+        let (how, body): (&'static str, Vec<u8>) = match (provider.as_str(), rng.below(3)) {
             (_, 0) => ("not json", format!("not json {did} {{").into_bytes()),
-            (ProviderKind::Standard, 1) => (
+            ("standard", 1) => (
                 "unknown action",
                 format!(
                     r#"{{"action":"buy_now","contact":{{"email":"x{n}@example.com"}},"message":"{did}"}}"#
                 )
                 .into_bytes(),
             ),
-            (ProviderKind::Standard, _) => (
+            ("standard", _) => (
                 "missing contact",
                 format!(r#"{{"action":"demo_request","contact":{{}},"message":"{did}"}}"#)
                     .into_bytes(),
             ),
-            (ProviderKind::Typeform, 1) => (
+            ("typeform", 1) => (
                 "form_response not an object",
                 format!(r#"{{"event_id":"{did}","event_type":"form_response","form_response":"{did}"}}"#)
                     .into_bytes(),
             ),
-            (ProviderKind::Intercom, 1) => (
+            ("intercom", 1) => (
                 "not a notification_event",
                 format!(r#"{{"type":"conversation","id":"{did}","topic":"conversation.user.created"}}"#)
                     .into_bytes(),
@@ -747,10 +735,10 @@ kind = "console"
                     name: Some(format!("Nobody {n}")),
                     ..Default::default()
                 };
-                ("missing contact", provider.sample(&ev, &did, now))
+                ("missing contact", provider.simulator().sample(&ev, &did, now))
             }
         };
-        let headers = header_vec(&provider.sign(secret, &ev, &did, &body, now));
+        let headers = header_vec(&provider.simulator().sign(secret, &ev, &did, &body, now));
         item(src, did, Kind::Malformed { how }, body, headers)
     }
 

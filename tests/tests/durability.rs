@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use handoff_core::model::{Action, ProviderKind};
+use handoff_core::model::Action;
+use handoff_core::providers::standard;
 use handoff_tests::*;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -35,7 +36,7 @@ url = "{webhook}"
 
 async fn send(s: &Server, id: &str) -> (u16, serde_json::Value) {
     let ev = event(Action::QuoteRequest, &format!("{id}@example.com"), None);
-    let (body, headers) = signed(ProviderKind::Standard, SECRET, &ev, id);
+    let (body, headers) = signed(standard::KIND, SECRET, &ev, id);
     post(
         &reqwest::Client::new(),
         &s.url("/hooks/b2b"),
@@ -146,7 +147,7 @@ async fn concurrent_copies_of_one_delivery_make_one_lead_and_one_notification() 
         &dir.path().join("d"),
     );
     let ev = event(Action::DemoRequest, "race@example.com", None);
-    let (body, headers) = signed(ProviderKind::Standard, SECRET, &ev, "race-1");
+    let (body, headers) = signed(standard::KIND, SECRET, &ev, "race-1");
     let url = s.url("/hooks/b2b");
     let mut tasks = Vec::new();
     for _ in 0..16 {

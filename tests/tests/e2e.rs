@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use handoff_core::model::{Action, ProviderKind};
+use handoff_core::providers::{intercom, shopify, standard, typeform};
 use handoff_tests::*;
 use serde_json::Value;
 
@@ -46,7 +47,7 @@ async fn hot_lead_is_stored_and_notified_once_per_entry() {
         &dir.path().join("data"),
     );
     let ev = event(Action::DemoRequest, "ana.lopez@example.com", None);
-    let (status, body) = send(&s, "b2b", ProviderKind::Standard, STD_SECRET, &ev, "msg_1").await;
+    let (status, body) = send(&s, "b2b", standard::KIND, STD_SECRET, &ev, "msg_1").await;
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["stage"], "hot");
     assert_eq!(body["duplicate"], false);
@@ -75,7 +76,7 @@ async fn hot_lead_is_stored_and_notified_once_per_entry() {
         .starts_with("v1,"));
     // the body was re-serialised by the receiver, so verify against the original bytes:
     // same JSON value, serde_json keeps key order → identical bytes.
-    ProviderKind::Standard
+    standard::KIND
         .verify(HOOK_SECRET, &h, &raw, chrono::Utc::now())
         .expect("notification signature verifies");
 
@@ -110,7 +111,7 @@ async fn hot_lead_is_stored_and_notified_once_per_entry() {
     assert!(sent.is_some(), "all three notifications sent");
 
     // the same delivery again: 200, same lead, no new notification
-    let (status, again) = send(&s, "b2b", ProviderKind::Standard, STD_SECRET, &ev, "msg_1").await;
+    let (status, again) = send(&s, "b2b", standard::KIND, STD_SECRET, &ev, "msg_1").await;
     assert_eq!(status, 200);
     assert_eq!(again["lead_id"], lead_id.as_str());
     assert_eq!(again["duplicate"], true);
@@ -138,7 +139,7 @@ async fn nurture_leads_are_stored_but_not_notified() {
         "n@example.com",
         Some("Thanks for the tips"),
     );
-    let (status, body) = send(&s, "b2b", ProviderKind::Standard, STD_SECRET, &ev, "n1").await;
+    let (status, body) = send(&s, "b2b", standard::KIND, STD_SECRET, &ev, "n1").await;
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["stage"], "nurture");
     let (_, list) = get(&client(), &s.url("/leads?stage=nurture"), None).await;
@@ -160,7 +161,7 @@ async fn every_provider_reaches_the_team() {
     let cases = [
         (
             "form",
-            ProviderKind::Typeform,
+            typeform::KIND,
             "tf-secret",
             event(
                 Action::FormSubmission,
@@ -170,13 +171,13 @@ async fn every_provider_reaches_the_team() {
         ),
         (
             "shop",
-            ProviderKind::Shopify,
+            shopify::KIND,
             "shop-secret",
             event(Action::CheckoutStarted, "s@example.com", None),
         ),
         (
             "chat",
-            ProviderKind::Intercom,
+            intercom::KIND,
             "ic-secret",
             event(
                 Action::ChatMessage,
@@ -225,7 +226,7 @@ async fn rejected_requests_get_their_documented_status_and_store_nothing() {
     assert_eq!((st, b["error"].as_str()), (413, Some("payload_too_large")));
 
     // bad signatures
-    let (body, mut headers) = signed(ProviderKind::Standard, STD_SECRET, &ev, "bad1");
+    let (body, mut headers) = signed(standard::KIND, STD_SECRET, &ev, "bad1");
     let (st, b) = post(&c, &s.url("/hooks/b2b"), body.clone(), &[]).await;
     assert_eq!(
         (st, b["error"].as_str()),
@@ -237,7 +238,7 @@ async fn rejected_requests_get_their_documented_status_and_store_nothing() {
     let (st, _) = post(&c, &s.url("/hooks/b2b"), tampered, &headers).await;
     assert_eq!(st, 401, "tampered body");
     let (_, wrong) = signed(
-        ProviderKind::Standard,
+        standard::KIND,
         "whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==",
         &ev,
         "bad1",
@@ -263,7 +264,8 @@ async fn rejected_requests_get_their_documented_status_and_store_nothing() {
     .enumerate()
     {
         let now = chrono::Utc::now();
-        let hs: Vec<(String, String)> = ProviderKind::Standard
+        let hs: Vec<(String, String)> = standard::KIND
+            .simulator()
             .sign(STD_SECRET, &ev, &format!("mal{i}"), raw, now)
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -278,7 +280,8 @@ async fn rejected_requests_get_their_documented_status_and_store_nothing() {
     }
     // an intercom ping is not a lead: 200 ignored
     let ping = br#"{"type":"notification_event","topic":"ping","id":"notif_ping","data":{"item":{"type":"ping","message":"hi"}}}"#;
-    let hs: Vec<(String, String)> = ProviderKind::Intercom
+    let hs: Vec<(String, String)> = intercom::KIND
+        .simulator()
         .sign("ic-secret", &ev, "p", ping, chrono::Utc::now())
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -1,5 +1,5 @@
 //! `peers/standard_webhooks_verify`: one Standard Webhooks signature (same secret, id,
-//! timestamp, ~2 KB body and headers) verified by handoff's `standard::verify`, by the
+//! timestamp, ~2 KB body and headers) verified by handoff's `signing::verify`, by the
 //! `standardwebhooks` crate (the reference library) and by `svix::webhooks::Webhook`.
 //!
 //! The peers are measured the way their docs use them — `Webhook::new(secret)` once,
@@ -14,8 +14,8 @@ use chrono::Utc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use handoff_core::model::ProviderKind;
 use handoff_core::providers::standard;
+use handoff_core::signing;
 
 #[allow(dead_code)] // the hot-path bench uses all of it, this one only the Standard delivery
 mod common;
@@ -23,7 +23,7 @@ mod common;
 fn peers(c: &mut Criterion) {
     let d = common::deliveries(Utc::now())
         .into_iter()
-        .find(|d| d.kind == ProviderKind::Standard)
+        .find(|d| d.kind == standard::KIND)
         .expect("a Standard Webhooks delivery");
     let secret = d.secret;
     let body = d.body.as_slice();
@@ -42,12 +42,12 @@ fn peers(c: &mut Criterion) {
     let svix = svix::webhooks::Webhook::new(secret).expect("svix takes the secret");
 
     // like with like: all three accept this delivery, and all three reject a tampered body
-    standard::verify(secret, headers, body, Utc::now()).expect("handoff verifies");
+    signing::verify(secret, headers, body, Utc::now()).expect("handoff verifies");
     swh.verify(body, &map).expect("standardwebhooks verifies");
     svix.verify(body, &map).expect("svix verifies");
     let mut tampered = body.to_vec();
     tampered[10] ^= 1;
-    assert!(standard::verify(secret, headers, &tampered, Utc::now()).is_err());
+    assert!(signing::verify(secret, headers, &tampered, Utc::now()).is_err());
     assert!(swh.verify(&tampered, &map).is_err());
     assert!(svix.verify(&tampered, &map).is_err());
     eprintln!(
@@ -60,7 +60,7 @@ fn peers(c: &mut Criterion) {
     let mut g = c.benchmark_group("peers/standard_webhooks_verify");
     g.throughput(Throughput::Bytes(body.len() as u64));
     g.bench_function("handoff", |b| {
-        b.iter(|| standard::verify(secret, headers, black_box(body), Utc::now()).unwrap())
+        b.iter(|| signing::verify(secret, headers, black_box(body), Utc::now()).unwrap())
     });
     g.bench_function("standardwebhooks", |b| {
         b.iter(|| swh.verify(black_box(body), &map).unwrap())

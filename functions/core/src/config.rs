@@ -281,16 +281,6 @@ fn yes() -> bool {
     true
 }
 
-/// A Standard Webhooks secret is `whsec_` + base64 (the prefix is optional).
-fn check_whsec(s: &str) -> Result<(), String> {
-    use base64::Engine;
-    let b64 = s.strip_prefix("whsec_").unwrap_or(s);
-    match base64::engine::general_purpose::STANDARD.decode(b64) {
-        Ok(k) if !k.is_empty() => Ok(()),
-        _ => Err("a Standard Webhooks secret must be whsec_ followed by base64".into()),
-    }
-}
-
 /// Collects problems with positions computed from byte spans.
 struct Problems<'a> {
     origin: &'a str,
@@ -536,8 +526,8 @@ impl Config {
                 env,
                 true,
             );
-            if let (Some(ProviderKind::Standard), Some(sec)) = (provider, &secret) {
-                if let Err(e) = check_whsec(sec.expose()) {
+            if let (Some(provider), Some(sec)) = (provider, &secret) {
+                if let Err(e) = provider.check_secret(sec.expose()) {
                     let span = s
                         .secret
                         .as_ref()
@@ -667,7 +657,7 @@ impl Config {
                             format!("{npath}.secret"),
                             "only webhook notifications are signed",
                         );
-                    } else if let Err(e) = check_whsec(sec.expose()) {
+                    } else if let Err(e) = crate::signing::check_secret(sec.expose()) {
                         p.at(n.kind.span(), format!("{npath}.secret"), e);
                     }
                 }

@@ -1,6 +1,8 @@
 //! handoff-core: the domain of the handoff lead router.
 //!
-//! Providers verify and normalise webhooks into [`model::LeadEvent`]s, [`readiness`]
+//! [`providers`] (one folder each behind the [`providers::Provider`] trait, listed in
+//! [`providers::PROVIDERS`]) verify and normalise webhooks into [`model::LeadEvent`]s,
+//! [`signing`] signs and verifies Standard Webhooks, [`readiness`]
 //! decides whether the buyer is ready for sales, [`routing`] picks the teams to notify,
 //! and the [`store::LeadStore`] / [`notify::Notifier`] ports are implemented by the
 //! adapters under `infra/`. Nothing here knows about AWS or an HTTP framework.
@@ -17,4 +19,5 @@ pub mod outbox;
 pub mod providers;
 pub mod readiness;
 pub mod routing;
+pub mod signing;
 pub mod store;

@@ -81,15 +81,9 @@ string_enum!(
     Stage { Hot = "hot", Nurture = "nurture" }
 );
 
-string_enum!(
-    /// Provider kinds handoff can verify and normalise.
-    ProviderKind {
-        Standard = "standard",
-        Typeform = "typeform",
-        Shopify = "shopify",
-        Intercom = "intercom",
-    }
-);
+/// Provider kinds handoff can verify and normalise: a handle to an entry of the
+/// provider registry ([`crate::providers::PROVIDERS`]), serialised as its name.
+pub use crate::providers::ProviderKind;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {

@@ -157,7 +157,7 @@ mod tests {
             id: "ld_1".into(),
             source_id: "demo-b2b".into(),
             delivery_id: "d1".into(),
-            provider: ProviderKind::Standard,
+            provider: crate::providers::standard::KIND,
             business: Business::B2b,
             channel: Channel::WebForm,
             action: Action::DemoRequest,

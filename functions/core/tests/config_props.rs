@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use handoff_core::config::{Config, NotifyKind, Problem};
 use handoff_core::model::{Action, Business, Channel, ProviderKind};
+use handoff_core::providers::standard;
 use proptest::prelude::*;
 
 const ORIGIN: &str = "prop.toml";
@@ -367,8 +368,8 @@ fn expected_problem_lines(d: &Doc, at: &BTreeMap<String, usize>) -> Option<BTree
             }
         };
         let mut secret_ok = secret.is_some();
-        if let (Some(ProviderKind::Standard), Some(sec)) = (provider, &secret) {
-            if !whsec_ok(sec) {
+        if let (Some(provider), Some(sec)) = (provider, &secret) {
+            if provider == standard::KIND && !whsec_ok(sec) {
                 secret_ok = false;
                 let k = if src.secret.is_some() {
                     "secret"

@@ -3,22 +3,48 @@
 //! Signatures on the fixtures are computed here with the `hmac` crate directly, not with
 //! the providers' own `sign`, so a mistake shared by `sign` and `verify` cannot hide.
 //! The Standard Webhooks case also checks the specification's published test vector.
+//!
+//! What every provider must do with its own simulated deliveries (round trips,
+//! rejections, staleness, no panics) is the conformance suite in
+//! `src/providers/conformance.rs`, run on every registered provider.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use handoff_core::model::{Action, Channel, Contact, Headers, LeadEvent, ProviderKind, Utm};
-use handoff_core::providers::{ParseOptions, Parsed, TIMESTAMP_TOLERANCE_SECS};
+use handoff_core::providers::{
+    intercom, shopify, standard, typeform, ParseOptions, Parsed, TIMESTAMP_TOLERANCE_SECS,
+};
 use hmac::{Hmac, Mac};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-fn fixture(name: &str) -> Vec<u8> {
+/// A provider's fixture: `src/providers/<provider>/fixtures/<name>`.
+fn fixture(provider: ProviderKind, name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/tests/fixtures/providers/{name}",
+        "{}/src/providers/{provider}/fixtures/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every provider's fixtures.
+fn all_fixtures() -> Vec<Vec<u8>> {
+    let mut all = Vec::new();
+    for kind in ProviderKind::all() {
+        let dir = format!(
+            "{}/src/providers/{kind}/fixtures",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            all.push(std::fs::read(entry.unwrap().path()).unwrap());
+        }
+    }
+    assert!(!all.is_empty(), "no fixtures found");
+    all
 }
 
 fn at(ts: i64) -> DateTime<Utc> {
@@ -121,7 +147,7 @@ fn standard_sig(secret: &str, id: &str, ts: i64, body: &[u8]) -> String {
 #[test]
 fn standard_published_vector_verifies_and_is_reproduced() {
     use vector::*;
-    let k = ProviderKind::Standard;
+    let k = standard::KIND;
     // our independent computation agrees with the vector
     assert_eq!(standard_sig(SECRET, MSG_ID, TIMESTAMP, PAYLOAD), SIGNATURE);
     let h = standard_headers(MSG_ID, TIMESTAMP, SIGNATURE);
@@ -135,7 +161,9 @@ fn standard_published_vector_verifies_and_is_reproduced() {
         utm: Utm::default(),
         occurred_at: None,
     };
-    let signed = k.sign(SECRET, &dummy, MSG_ID, PAYLOAD, at(TIMESTAMP));
+    let signed = k
+        .simulator()
+        .sign(SECRET, &dummy, MSG_ID, PAYLOAD, at(TIMESTAMP));
     assert_eq!(signed.get("webhook-signature"), Some(SIGNATURE));
     assert_eq!(signed.get("webhook-id"), Some(MSG_ID));
     assert_eq!(signed.get("webhook-timestamp"), Some("1614265330"));
@@ -146,8 +174,8 @@ fn standard_published_vector_verifies_and_is_reproduced() {
 
 #[test]
 fn standard_fixture_verifies_and_parses() {
-    let k = ProviderKind::Standard;
-    let body = fixture("standard_lead_event.json");
+    let k = standard::KIND;
+    let body = fixture(standard::KIND, "lead_event.json");
     let ts = 1749717667;
     let h = standard_headers(
         "msg_2yC1x9Qw",
@@ -176,7 +204,7 @@ fn standard_fixture_verifies_and_parses() {
 #[test]
 fn standard_rejections() {
     use vector::*;
-    let k = ProviderKind::Standard;
+    let k = standard::KIND;
     let h = standard_headers(MSG_ID, TIMESTAMP, SIGNATURE);
     let now = at(TIMESTAMP);
     // tampered body
@@ -224,7 +252,7 @@ fn standard_rejections() {
 
 #[test]
 fn standard_malformed_payloads() {
-    let k = ProviderKind::Standard;
+    let k = standard::KIND;
     let h = Headers::new().with("webhook-id", "msg_1");
     let e = malformed(
         k,
@@ -272,8 +300,8 @@ fn typeform_headers(secret: &str, body: &[u8]) -> Headers {
 
 #[test]
 fn typeform_fixture_verifies_and_parses() {
-    let k = ProviderKind::Typeform;
-    let body = fixture("typeform_form_response.json");
+    let k = typeform::KIND;
+    let body = fixture(typeform::KIND, "form_response.json");
     let h = typeform_headers(TYPEFORM_SECRET, &body);
     k.verify(TYPEFORM_SECRET, &h, &body, Utc::now()).unwrap();
     let (id, e) = lead(k, &h, &body);
@@ -302,8 +330,8 @@ fn typeform_fixture_verifies_and_parses() {
 
 #[test]
 fn typeform_default_action_applies_without_hidden_action() {
-    let k = ProviderKind::Typeform;
-    let body = edit_json(&fixture("typeform_form_response.json"), |v| {
+    let k = typeform::KIND;
+    let body = edit_json(&fixture(typeform::KIND, "form_response.json"), |v| {
         v["form_response"]["hidden"]
             .as_object_mut()
             .unwrap()
@@ -320,8 +348,8 @@ fn typeform_default_action_applies_without_hidden_action() {
 
 #[test]
 fn typeform_rejections_ignores_and_malformed() {
-    let k = ProviderKind::Typeform;
-    let body = fixture("typeform_form_response.json");
+    let k = typeform::KIND;
+    let body = fixture(typeform::KIND, "form_response.json");
     let h = typeform_headers(TYPEFORM_SECRET, &body);
     let now = Utc::now();
     assert!(k
@@ -395,8 +423,8 @@ fn shopify_headers(secret: &str, topic: &str, body: &[u8]) -> Headers {
 
 #[test]
 fn shopify_checkout_fixture_verifies_and_parses() {
-    let k = ProviderKind::Shopify;
-    let body = fixture("shopify_checkout_create.json");
+    let k = shopify::KIND;
+    let body = fixture(shopify::KIND, "checkout_create.json");
     let h = shopify_headers(SHOPIFY_SECRET, "checkouts/create", &body);
     k.verify(SHOPIFY_SECRET, &h, &body, Utc::now()).unwrap();
     let (id, e) = lead(k, &h, &body);
@@ -439,8 +467,8 @@ fn shopify_checkout_fixture_verifies_and_parses() {
 
 #[test]
 fn shopify_cart_without_customer_is_malformed_and_with_one_a_lead() {
-    let k = ProviderKind::Shopify;
-    let body = fixture("shopify_cart_update.json");
+    let k = shopify::KIND;
+    let body = fixture(shopify::KIND, "cart_update.json");
     let h = shopify_headers(SHOPIFY_SECRET, "carts/update", &body);
     k.verify(SHOPIFY_SECRET, &h, &body, Utc::now()).unwrap();
     assert_eq!(
@@ -467,8 +495,8 @@ fn shopify_cart_without_customer_is_malformed_and_with_one_a_lead() {
 
 #[test]
 fn shopify_rejections_and_ignores() {
-    let k = ProviderKind::Shopify;
-    let body = fixture("shopify_checkout_create.json");
+    let k = shopify::KIND;
+    let body = fixture(shopify::KIND, "checkout_create.json");
     let h = shopify_headers(SHOPIFY_SECRET, "checkouts/create", &body);
     let now = Utc::now();
     assert!(k.verify(SHOPIFY_SECRET, &h, &tampered(&body), now).is_err());
@@ -510,8 +538,8 @@ fn intercom_headers(secret: &str, body: &[u8]) -> Headers {
 
 #[test]
 fn intercom_created_fixture_verifies_and_parses() {
-    let k = ProviderKind::Intercom;
-    let body = fixture("intercom_conversation_user_created.json");
+    let k = intercom::KIND;
+    let body = fixture(intercom::KIND, "conversation_user_created.json");
     let h = intercom_headers(INTERCOM_SECRET, &body);
     k.verify(INTERCOM_SECRET, &h, &body, Utc::now()).unwrap();
     let (id, e) = lead(k, &h, &body);
@@ -532,8 +560,8 @@ fn intercom_created_fixture_verifies_and_parses() {
 
 #[test]
 fn intercom_replied_fixture_takes_the_users_last_part() {
-    let k = ProviderKind::Intercom;
-    let body = fixture("intercom_conversation_user_replied.json");
+    let k = intercom::KIND;
+    let body = fixture(intercom::KIND, "conversation_user_replied.json");
     let h = intercom_headers(INTERCOM_SECRET, &body);
     k.verify(INTERCOM_SECRET, &h, &body, Utc::now()).unwrap();
     let (id, e) = lead(k, &h, &body);
@@ -550,8 +578,8 @@ fn intercom_replied_fixture_takes_the_users_last_part() {
 
 #[test]
 fn intercom_rejections_ignores_and_malformed() {
-    let k = ProviderKind::Intercom;
-    let body = fixture("intercom_conversation_user_created.json");
+    let k = intercom::KIND;
+    let body = fixture(intercom::KIND, "conversation_user_created.json");
     let h = intercom_headers(INTERCOM_SECRET, &body);
     let now = Utc::now();
     assert!(k
@@ -580,7 +608,7 @@ fn intercom_rejections_ignores_and_malformed() {
     );
     assert!(k.verify(INTERCOM_SECRET, &sha256, &body, now).is_err());
 
-    let ping = fixture("intercom_ping.json");
+    let ping = fixture(intercom::KIND, "ping.json");
     let hp = intercom_headers(INTERCOM_SECRET, &ping);
     k.verify(INTERCOM_SECRET, &hp, &ping, now).unwrap();
     assert_eq!(ignored(k, &hp, &ping), "ping");
@@ -601,104 +629,8 @@ fn intercom_rejections_ignores_and_malformed() {
 }
 
 // ---------------------------------------------------------------------------------
-// sample() + sign() → verify() + parse(), for every provider
+// Simulated deliveries
 // ---------------------------------------------------------------------------------
-
-fn round_trip(
-    kind: ProviderKind,
-    secret: &str,
-    event: &LeadEvent,
-    now: DateTime<Utc>,
-) -> (String, LeadEvent) {
-    let body = kind.sample(event, "dlv_0001", now);
-    let headers = kind.sign(secret, event, "dlv_0001", &body, now);
-    kind.verify(secret, &headers, &body, now)
-        .expect("a signed sample verifies");
-    assert!(kind
-        .verify(&format!("{secret}x"), &headers, &body, now)
-        .is_err());
-    lead(kind, &headers, &body)
-}
-
-/// What each provider can carry of `event`.
-fn expected(kind: ProviderKind, event: &LeadEvent) -> LeadEvent {
-    let mut e = event.clone();
-    match kind {
-        ProviderKind::Standard => {}
-        ProviderKind::Typeform => e.channel = None,
-        ProviderKind::Shopify => {
-            e.channel = None;
-            if e.action != Action::AddToCart {
-                e.action = Action::CheckoutStarted;
-            }
-        }
-        ProviderKind::Intercom => {
-            e.channel = None;
-            e.action = Action::ChatMessage;
-            e.contact.company = None;
-        }
-    }
-    e
-}
-
-fn secret_for(kind: ProviderKind) -> &'static str {
-    match kind {
-        ProviderKind::Standard => vector::SECRET,
-        ProviderKind::Typeform => TYPEFORM_SECRET,
-        ProviderKind::Shopify => SHOPIFY_SECRET,
-        ProviderKind::Intercom => INTERCOM_SECRET,
-    }
-}
-
-#[test]
-fn samples_round_trip_through_every_provider() {
-    let now = Utc::now();
-    let event = LeadEvent {
-        action: Action::CheckoutStarted,
-        contact: Contact {
-            email: Some("olga.ivanova@example.ru".into()),
-            phone: Some("+7 912 345 67 89".into()),
-            name: Some("Olga Ivanova".into()),
-            company: Some("Ivanova & Partners".into()),
-        },
-        message: Some("Сколько стоит доставка в Казань?".into()),
-        channel: Some(Channel::Cart),
-        utm: Utm {
-            source: Some("yandex".into()),
-            medium: Some("cpc".into()),
-            campaign: Some("autumn 2025".into()),
-            term: Some("desk & chair".into()),
-            content: Some("banner=b".into()),
-        },
-        occurred_at: Some(at(1_750_000_000)),
-    };
-    for kind in ProviderKind::ALL.iter().copied() {
-        let (id, parsed) = round_trip(kind, secret_for(kind), &event, now);
-        assert_eq!(id, "dlv_0001", "{kind}");
-        assert_eq!(parsed, expected(kind, &event), "{kind}");
-    }
-    // a phone-only contact, no extras
-    let phone_only = LeadEvent {
-        action: Action::AddToCart,
-        contact: Contact {
-            phone: Some("+1 415 555 0100".into()),
-            ..Contact::default()
-        },
-        message: None,
-        channel: None,
-        utm: Utm::default(),
-        occurred_at: None,
-    };
-    for kind in ProviderKind::ALL.iter().copied() {
-        let (_, parsed) = round_trip(kind, secret_for(kind), &phone_only, now);
-        let mut want = expected(kind, &phone_only);
-        if kind != ProviderKind::Standard {
-            // the sample stamps `now` (to the second) when the event has no time
-            want.occurred_at = Some(at(now.timestamp()));
-        }
-        assert_eq!(parsed, want, "{kind}");
-    }
-}
 
 #[test]
 fn sample_headers_look_like_the_providers() {
@@ -714,7 +646,7 @@ fn sample_headers_look_like_the_providers() {
         utm: Utm::default(),
         occurred_at: None,
     };
-    let h = ProviderKind::Shopify.sign("s", &e, "d1", b"{}", now);
+    let h = shopify::KIND.simulator().sign("s", &e, "d1", b"{}", now);
     assert_eq!(h.get("x-shopify-topic"), Some("carts/update"));
     assert_eq!(h.get("x-shopify-event-id"), Some("d1"));
     assert!(h.get("x-shopify-webhook-id").is_some());
@@ -724,7 +656,8 @@ fn sample_headers_look_like_the_providers() {
         ..e.clone()
     };
     assert_eq!(
-        ProviderKind::Shopify
+        shopify::KIND
+            .simulator()
             .sign("s", &pay, "d1", b"{}", now)
             .get("x-shopify-topic"),
         Some("checkouts/update")
@@ -734,17 +667,19 @@ fn sample_headers_look_like_the_providers() {
         ..e.clone()
     };
     assert_eq!(
-        ProviderKind::Shopify
+        shopify::KIND
+            .simulator()
             .sign("s", &co, "d1", b"{}", now)
             .get("x-shopify-topic"),
         Some("checkouts/create")
     );
-    assert!(ProviderKind::Typeform
+    assert!(typeform::KIND
+        .simulator()
         .sign("s", &e, "d1", b"{}", now)
         .get("typeform-signature")
         .unwrap()
         .starts_with("sha256="));
-    let ih = ProviderKind::Intercom.sign("s", &e, "d1", b"{}", now);
+    let ih = intercom::KIND.simulator().sign("s", &e, "d1", b"{}", now);
     let sig = ih.get("x-hub-signature").unwrap();
     assert!(sig.starts_with("sha1=") && sig.len() == 45, "{sig}");
     // Intercom's sample message is HTML
@@ -753,7 +688,7 @@ fn sample_headers_look_like_the_providers() {
         ..e
     };
     let body: Value =
-        serde_json::from_slice(&ProviderKind::Intercom.sample(&chat, "n1", now)).unwrap();
+        serde_json::from_slice(&intercom::KIND.simulator().sample(&chat, "n1", now)).unwrap();
     assert_eq!(
         body["data"]["item"]["source"]["body"],
         "<p>1 &lt; 2 &amp; &quot;ok&quot;</p>"
@@ -766,7 +701,7 @@ fn sample_headers_look_like_the_providers() {
 // ---------------------------------------------------------------------------------
 
 fn any_kind() -> impl Strategy<Value = ProviderKind> {
-    prop::sample::select(ProviderKind::ALL.to_vec())
+    prop::sample::select(ProviderKind::all().collect::<Vec<_>>())
 }
 
 const HEADER_NAMES: &[&str] = &[
@@ -889,76 +824,8 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-fn word() -> impl Strategy<Value = String> {
-    "[A-Za-z0-9?!.,'&<>\"€éßñ;#%+=/-]{1,10}"
-}
-
-fn clean_text(max_words: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(word(), 1..max_words).prop_map(|w| w.join(" "))
-}
-
-fn utm_value() -> impl Strategy<Value = Option<String>> {
-    prop::option::of("[a-z0-9%&=+_.-]([a-z0-9 %&=+_.-]{0,10}[a-z0-9%&=+_.-])?")
-}
-
-fn any_event() -> impl Strategy<Value = LeadEvent> {
-    let contact = (
-        prop::option::of("[a-z]{1,8}(\\.[a-z]{1,6})?@[a-z]{2,10}\\.(com|de|io|fr)"),
-        prop::option::of("\\+[1-9][0-9]{1,2} [0-9]{3} [0-9]{3,7}"),
-        prop::option::of("[A-ZÄÖÜ][a-zäöüéñ]{1,8}( [A-Z][a-z'é]{1,10}){0,2}"),
-        prop::option::of("[A-Z][A-Za-z]{1,10}( (GmbH|Ltd|& Co|SL))?"),
-    )
-        .prop_filter("a contact route", |(e, p, _, _)| e.is_some() || p.is_some())
-        .prop_map(|(email, phone, name, company)| Contact {
-            email,
-            phone,
-            name,
-            company,
-        });
-    let utm = (
-        utm_value(),
-        utm_value(),
-        utm_value(),
-        utm_value(),
-        utm_value(),
-    )
-        .prop_map(|(source, medium, campaign, term, content)| Utm {
-            source,
-            medium,
-            campaign,
-            term,
-            content,
-        });
-    (
-        prop::sample::select(Action::ALL.to_vec()),
-        contact,
-        prop::option::of(clean_text(30)),
-        prop::option::of(prop::sample::select(Channel::ALL.to_vec())),
-        utm,
-        prop::option::of(1_000_000_000i64..2_000_000_000),
-    )
-        .prop_map(|(action, contact, message, channel, utm, ts)| LeadEvent {
-            action,
-            contact,
-            message,
-            channel,
-            utm,
-            occurred_at: ts.map(at),
-        })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
-    #[test]
-    fn verify_never_panics(kind in any_kind(), secret in any::<String>(), headers in any_headers(), body in any::<Vec<u8>>(), now in -10_000_000_000i64..10_000_000_000) {
-        let _ = kind.verify(&secret, &headers, &body, at(now));
-    }
-
-    #[test]
-    fn parse_never_panics_on_bytes(kind in any_kind(), headers in any_headers(), body in any::<Vec<u8>>()) {
-        let _ = kind.parse(&headers, &body, &ParseOptions::default());
-    }
 
     #[test]
     fn parse_never_panics_on_json(kind in any_kind(), headers in any_headers(), body in any_json()) {
@@ -968,36 +835,12 @@ proptest! {
     }
 
     #[test]
-    fn parse_never_panics_on_mutated_fixtures(idx in 0usize..7, pos in any::<prop::sample::Index>(), byte in any::<u8>(), kind in any_kind(), headers in any_headers()) {
-        let names = [
-            "standard_lead_event.json", "typeform_form_response.json", "shopify_checkout_create.json",
-            "shopify_cart_update.json", "intercom_conversation_user_created.json",
-            "intercom_conversation_user_replied.json", "intercom_ping.json",
-        ];
-        let mut body = fixture(names[idx]);
+    fn parse_never_panics_on_mutated_fixtures(idx in any::<prop::sample::Index>(), pos in any::<prop::sample::Index>(), byte in any::<u8>(), kind in any_kind(), headers in any_headers()) {
+        let fixtures = all_fixtures();
+        let mut body = fixtures[idx.index(fixtures.len())].clone();
         let i = pos.index(body.len());
         body[i] = byte;
         let headers = headers.with("x-shopify-topic", "checkouts/create");
         let _ = kind.parse(&headers, &body, &ParseOptions::default());
-    }
-
-    #[test]
-    fn any_event_round_trips(kind in any_kind(), event in any_event(), key in prop::collection::vec(any::<u8>(), 1..48)) {
-        let now = at(1_760_000_000);
-        let mut event = event;
-        if kind == ProviderKind::Shopify && !matches!(event.action, Action::AddToCart | Action::CheckoutStarted) {
-            event.action = Action::CheckoutStarted;
-        }
-        let secret = match kind {
-            ProviderKind::Standard => format!("whsec_{}", B64.encode(&key)),
-            _ => hex::encode(&key),
-        };
-        let (id, parsed) = round_trip(kind, &secret, &event, now);
-        prop_assert_eq!(id, "dlv_0001");
-        let mut want = expected(kind, &event);
-        if kind != ProviderKind::Standard && want.occurred_at.is_none() {
-            want.occurred_at = Some(now);
-        }
-        prop_assert_eq!(parsed, want);
     }
 }

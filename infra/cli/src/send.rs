@@ -102,10 +102,9 @@ pub async fn run(a: SendArgs) -> ExitCode {
     };
     let delivery_id = a.delivery_id.unwrap_or_else(new_delivery_id);
     let now = chrono::Utc::now();
-    let body = source.provider.sample(&event, &delivery_id, now);
-    let headers = source
-        .provider
-        .sign(source.secret.expose(), &event, &delivery_id, &body, now);
+    let simulator = source.provider.simulator();
+    let body = simulator.sample(&event, &delivery_id, now);
+    let headers = simulator.sign(source.secret.expose(), &event, &delivery_id, &body, now);
     let url = format!("{}/hooks/{}", a.url.trim_end_matches('/'), source.id);
     let client = reqwest::Client::new();
     let mut req = client.post(&url).body(body);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use handoff_core::config::Target;
 use handoff_core::notify::{self, Notifier, NotifyError, Outgoing};
-use handoff_core::providers::standard;
+use handoff_core::signing;
 
 /// Where console notifications go (stdout by default; a buffer in tests).
 pub type ConsoleSink = Arc<Mutex<dyn Write + Send>>;
@@ -114,9 +114,8 @@ impl Notifier for HttpNotifier {
                 .unwrap_or_default();
                 let headers: Vec<(String, String)> = match secret {
                     Some(secret) => {
-                        standard::sign(secret.expose(), &out.notification.id, &body, out.now)
+                        signing::sign(secret.expose(), &out.notification.id, &body, out.now)
                             .iter()
-                            .filter(|(k, _)| *k != "content-type")
                             .map(|(k, v)| (k.to_string(), v.to_string()))
                             .collect()
                     }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use handoff_core::model::{
     Action, Business, Channel, Contact, Headers, LeadEvent, ProviderKind, Utm,
 };
-use handoff_core::providers::ParseOptions;
+use handoff_core::providers::{intercom, shopify, standard, typeform, ParseOptions};
 
 /// A Standard Webhooks secret (`whsec_` + base64 of 24 bytes).
 pub const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -160,7 +160,7 @@ fn pad_shopify(body: &[u8]) -> Vec<u8> {
 pub fn deliveries(now: DateTime<Utc>) -> Vec<Delivery> {
     let cases: [(ProviderKind, Business, &'static str, LeadEvent); 4] = [
         (
-            ProviderKind::Standard,
+            standard::KIND,
             Business::B2b,
             STANDARD_SECRET,
             LeadEvent {
@@ -184,7 +184,7 @@ pub fn deliveries(now: DateTime<Utc>) -> Vec<Delivery> {
             },
         ),
         (
-            ProviderKind::Typeform,
+            typeform::KIND,
             Business::Services,
             PLAIN_SECRET,
             LeadEvent {
@@ -208,7 +208,7 @@ pub fn deliveries(now: DateTime<Utc>) -> Vec<Delivery> {
             },
         ),
         (
-            ProviderKind::Shopify,
+            shopify::KIND,
             Business::Ecommerce,
             PLAIN_SECRET,
             LeadEvent {
@@ -232,7 +232,7 @@ pub fn deliveries(now: DateTime<Utc>) -> Vec<Delivery> {
             },
         ),
         (
-            ProviderKind::Intercom,
+            intercom::KIND,
             Business::Services,
             PLAIN_SECRET,
             LeadEvent {
@@ -263,13 +263,17 @@ pub fn deliveries(now: DateTime<Utc>) -> Vec<Delivery> {
         .into_iter()
         .map(|(kind, business, secret, event)| {
             let delivery_id = format!("msg_2vQ8r{}Lw0pX3kZ7mN4bT", kind.as_str());
-            let body = kind.sample(&event, &delivery_id, now);
-            let body = match kind {
-                ProviderKind::Typeform => pad_typeform(&body),
-                ProviderKind::Shopify => pad_shopify(&body),
-                _ => body,
+            let body = kind.simulator().sample(&event, &delivery_id, now);
+            let body = if kind == typeform::KIND {
+                pad_typeform(&body)
+            } else if kind == shopify::KIND {
+                pad_shopify(&body)
+            } else {
+                body
             };
-            let headers = kind.sign(secret, &event, &delivery_id, &body, now);
+            let headers = kind
+                .simulator()
+                .sign(secret, &event, &delivery_id, &body, now);
             Delivery {
                 kind,
                 business,

@@ -2,6 +2,7 @@
 //! comparison, string clean-up, query strings, HTML to text, and the final
 //! normalisation every parsed [`LeadEvent`] goes through.
 
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -31,6 +32,16 @@ pub(crate) fn hmac_sha1(key: &[u8], body: &[u8]) -> [u8; 20] {
 /// Constant-time equality of two MACs (the length is not secret).
 pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
+}
+
+/// `Ok` when the signature `sig` sent in `header` is the `expected` MAC (compared in
+/// constant time).
+pub(crate) fn mac_matches(sig: &[u8], expected: &[u8], header: &str) -> Result<(), SignatureError> {
+    if ct_eq(sig, expected) {
+        Ok(())
+    } else {
+        Err(SignatureError(format!("{header} does not match")))
+    }
 }
 
 /// Providers whose secret is a plain shared string refuse an empty one: a MAC under
@@ -181,6 +192,29 @@ pub(crate) fn percent_encode(s: &str) -> String {
     out
 }
 
+/// The field of `utm` a UTM parameter name (`utm_source`, any case) stands for.
+pub(crate) fn utm_field<'a>(utm: &'a mut Utm, name: &str) -> Option<&'a mut Option<String>> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "utm_source" => &mut utm.source,
+        "utm_medium" => &mut utm.medium,
+        "utm_campaign" => &mut utm.campaign,
+        "utm_term" => &mut utm.term,
+        "utm_content" => &mut utm.content,
+        _ => return None,
+    })
+}
+
+/// The UTM parameters of `utm` by name, in field order (set or not).
+pub(crate) fn utm_params(utm: &Utm) -> [(&'static str, &Option<String>); 5] {
+    [
+        ("utm_source", &utm.source),
+        ("utm_medium", &utm.medium),
+        ("utm_campaign", &utm.campaign),
+        ("utm_term", &utm.term),
+        ("utm_content", &utm.content),
+    ]
+}
+
 /// The UTM parameters of a URL or path with a query string
 /// (`/products/x?utm_source=google&utm_campaign=spring%20sale`). The first value of
 /// each parameter wins.
@@ -192,13 +226,8 @@ pub(crate) fn utm_from_url(url: &str) -> Utm {
     let query = query.split('#').next().unwrap_or("");
     for pair in query.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let slot = match percent_decode(k).trim().to_ascii_lowercase().as_str() {
-            "utm_source" => &mut utm.source,
-            "utm_medium" => &mut utm.medium,
-            "utm_campaign" => &mut utm.campaign,
-            "utm_term" => &mut utm.term,
-            "utm_content" => &mut utm.content,
-            _ => continue,
+        let Some(slot) = utm_field(&mut utm, percent_decode(k).trim()) else {
+            continue;
         };
         if slot.is_none() {
             *slot = clean(Some(&percent_decode(v)));
@@ -210,17 +239,11 @@ pub(crate) fn utm_from_url(url: &str) -> Utm {
 /// A query string carrying the UTM parameters that are set (`utm_source=x&…`), or
 /// an empty string.
 pub(crate) fn utm_query(utm: &Utm) -> String {
-    [
-        ("utm_source", &utm.source),
-        ("utm_medium", &utm.medium),
-        ("utm_campaign", &utm.campaign),
-        ("utm_term", &utm.term),
-        ("utm_content", &utm.content),
-    ]
-    .iter()
-    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", percent_encode(v))))
-    .collect::<Vec<_>>()
-    .join("&")
+    utm_params(utm)
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", percent_encode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Text of an HTML fragment: tags dropped, the common entities decoded, whitespace
@@ -339,6 +362,12 @@ pub(crate) fn finish(mut event: LeadEvent) -> Result<LeadEvent, MalformedError> 
     event.message = clean_message(event.message.as_deref());
     event.validate().map_err(MalformedError)?;
     Ok(event)
+}
+
+/// `t` without its fraction of a second: the time a sample's whole-second timestamp
+/// reads back as.
+pub(crate) fn to_the_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 /// A deterministic, UUID-shaped identifier derived from `seed` (for sample payloads).

@@ -32,7 +32,7 @@ use std::pin::Pin;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::{Inserted, Job, LeadStore, Leads, NewLead, Notification, StoreError};
-use crate::model::{Action, Business, Channel, Contact, Lead, ProviderKind, Reason, Stage, Utm};
+use crate::model::{Action, Business, Channel, Contact, Lead, Reason, Stage, Utm};
 
 pub mod leads;
 pub mod outbox;
@@ -59,7 +59,7 @@ pub fn sample_new_lead(
         id: id.clone(),
         source_id: source_id.into(),
         delivery_id: delivery_id.into(),
-        provider: ProviderKind::Standard,
+        provider: crate::providers::standard::KIND,
         business: Business::B2b,
         channel: Channel::WebForm,
         action: if hot {

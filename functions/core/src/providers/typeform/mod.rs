@@ -18,32 +18,68 @@ use std::collections::HashMap;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use serde_json::{json, Map, Value};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 
 use super::util::{
-    clean, ct_eq, finish, hmac_sha256, join_name, json_object, parse_action, quote_id,
+    clean, finish, hmac_sha256, join_name, json_object, mac_matches, parse_action, quote_id,
     require_secret, str_at,
 };
-use super::{body_digest, MalformedError, ParseOptions, Parsed, SignatureError};
+use super::{
+    body_digest, MalformedError, ParseOptions, Parsed, Provider, ProviderKind, SignatureError,
+    Simulator,
+};
 use crate::model::{Action, Contact, Headers, LeadEvent, Utm};
+
+mod simulate;
 
 pub const SIGNATURE_HEADER: &str = "Typeform-Signature";
 
-pub fn verify(secret: &str, headers: &Headers, body: &[u8]) -> Result<(), SignatureError> {
-    require_secret(secret)?;
-    let value = super::util::header(headers, SIGNATURE_HEADER)?;
-    let b64 = value
-        .strip_prefix("sha256=")
-        .ok_or_else(|| SignatureError(format!("{SIGNATURE_HEADER} is not a sha256= signature")))?;
-    let sig = B64
-        .decode(b64.trim())
-        .map_err(|_| SignatureError(format!("{SIGNATURE_HEADER} is not valid base64")))?;
-    let expected = hmac_sha256(secret.as_bytes(), &[body]);
-    if ct_eq(&sig, &expected) {
-        Ok(())
-    } else {
-        Err(SignatureError(format!("{SIGNATURE_HEADER} does not match")))
+/// The `typeform` provider.
+pub struct Typeform;
+
+/// A handle to [`Typeform`], for code that names this provider.
+pub const KIND: ProviderKind = ProviderKind::new(&Typeform);
+
+impl Provider for Typeform {
+    fn name(&self) -> &'static str {
+        "typeform"
+    }
+
+    fn verify(
+        &self,
+        secret: &str,
+        headers: &Headers,
+        body: &[u8],
+        _now: DateTime<Utc>,
+    ) -> Result<(), SignatureError> {
+        require_secret(secret)?;
+        let value = super::util::header(headers, SIGNATURE_HEADER)?;
+        let b64 = value
+            .strip_prefix("sha256=")
+            .ok_or_else(|| SignatureError(format!("{SIGNATURE_HEADER} is not a sha256= signature")))?;
+        let sig = B64
+            .decode(b64.trim())
+            .map_err(|_| SignatureError(format!("{SIGNATURE_HEADER} is not valid base64")))?;
+        let expected = hmac_sha256(secret.as_bytes(), &[body]);
+        mac_matches(&sig, &expected, SIGNATURE_HEADER)
+    }
+
+    fn parse(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        opts: &ParseOptions,
+    ) -> Result<Parsed, MalformedError> {
+        parse(headers, body, opts)
+    }
+
+    fn signature_headers(&self) -> &'static [&'static str] {
+        &[SIGNATURE_HEADER]
+    }
+
+    fn simulator(&self) -> &dyn Simulator {
+        self
     }
 }
 
@@ -143,7 +179,7 @@ fn role_of(answer: &Value, fields: &HashMap<String, FieldInfo>) -> Role {
         .map_or(Role::Other, role_by_words)
 }
 
-pub fn parse(
+fn parse(
     _headers: &Headers,
     body: &[u8],
     opts: &ParseOptions,
@@ -278,125 +314,19 @@ pub fn parse(
     Ok(Parsed::Lead { delivery_id, event })
 }
 
-/// A form response as Typeform would send it for `event`: name, company, e-mail,
-/// phone and message answers under readable refs, the UTM parameters and the action
-/// as hidden fields.
-pub fn sample(event: &LeadEvent, delivery_id: &str, now: DateTime<Utc>) -> Vec<u8> {
-    let submitted = event.occurred_at.unwrap_or(now);
-    let ts = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let c = &event.contact;
-
-    let mut fields = Vec::new();
-    let mut answers = Vec::new();
-    let mut add = |id: &str,
-                   ty: &str,
-                   r#ref: &str,
-                   title: &str,
-                   answer_type: &str,
-                   value: &Option<String>| {
-        fields.push(json!({
-            "id": id, "title": title, "type": ty, "ref": r#ref,
-            "properties": {}
-        }));
-        if let Some(v) = value {
-            let mut a = Map::new();
-            a.insert("type".into(), answer_type.into());
-            a.insert(answer_type.into(), v.as_str().into());
-            a.insert(
-                "field".into(),
-                json!({ "id": id, "type": ty, "ref": r#ref }),
-            );
-            answers.push(Value::Object(a));
-        }
-    };
-    add(
-        "Jx6TzNw3Lq2P",
-        "short_text",
-        "name",
-        "What's your name?",
-        "text",
-        &c.name,
-    );
-    add(
-        "Qm8RcV1sYb4K",
-        "short_text",
-        "company",
-        "Which company are you with?",
-        "text",
-        &c.company,
-    );
-    add(
-        "Ua2WkE7dHn5F",
-        "email",
-        "email",
-        "What's your e-mail address?",
-        "email",
-        &c.email,
-    );
-    add(
-        "Pz9GfT4jXc3M",
-        "phone_number",
-        "phone",
-        "A phone number we can call?",
-        "phone_number",
-        &c.phone,
-    );
-    add(
-        "Ld5BhS0vRw8N",
-        "long_text",
-        "message",
-        "How can we help?",
-        "text",
-        &event.message,
-    );
-
-    let mut hidden = Map::new();
-    for (k, v) in [
-        ("utm_source", &event.utm.source),
-        ("utm_medium", &event.utm.medium),
-        ("utm_campaign", &event.utm.campaign),
-        ("utm_term", &event.utm.term),
-        ("utm_content", &event.utm.content),
-    ] {
-        if let Some(v) = v {
-            hidden.insert(k.into(), v.as_str().into());
-        }
-    }
-    hidden.insert("action".into(), event.action.as_str().into());
-
-    let token = hex::encode(&hmac_sha256(b"typeform-token", &[delivery_id.as_bytes()])[..16]);
-    let body = json!({
-        "event_id": delivery_id,
-        "event_type": "form_response",
-        "form_response": {
-            "form_id": "hNdF0fRm",
-            "token": token,
-            "landed_at": ts(submitted - Duration::seconds(95)),
-            "submitted_at": ts(submitted),
-            "hidden": hidden,
-            "definition": {
-                "id": "hNdF0fRm",
-                "title": "Talk to us",
-                "fields": fields,
-            },
-            "answers": answers,
-        }
-    });
-    serde_json::to_vec(&body).expect("JSON values always serialise")
-}
-
-pub fn sign(secret: &str, body: &[u8]) -> Headers {
-    let sig = B64.encode(hmac_sha256(secret.as_bytes(), &[body]));
-    Headers::new()
-        .with(SIGNATURE_HEADER, format!("sha256={sig}"))
-        .with("content-type", "application/json")
-        .with("user-agent", "Typeform Webhooks")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Channel;
+
+    fn verify(secret: &str, headers: &Headers, body: &[u8]) -> Result<(), SignatureError> {
+        Typeform.verify(secret, headers, body, Utc::now())
+    }
+    use serde_json::json;
+    use crate::providers::conformance::minimal_event;
+
+    fn sign(secret: &str, body: &[u8]) -> Headers {
+        Typeform.sign(secret, &minimal_event(), "evt_1", body, Utc::now())
+    }
 
     fn lead(body: &Value, opts: &ParseOptions) -> LeadEvent {
         match parse(&Headers::new(), &serde_json::to_vec(body).unwrap(), opts).unwrap() {
@@ -531,38 +461,6 @@ mod tests {
         );
         let bad_answers = json!({"event_id": "1", "event_type": "form_response", "form_response": {"answers": {}}});
         assert!(p(bad_answers).is_err());
-    }
-
-    #[test]
-    fn sample_round_trip() {
-        let e = LeadEvent {
-            action: Action::DemoRequest,
-            contact: Contact {
-                email: Some("li.wei@example.cn".into()),
-                phone: Some("+86 138 0000 0000".into()),
-                name: Some("Li Wei".into()),
-                company: Some("Example Co".into()),
-            },
-            message: Some("We'd like a demo\nfor 12 people".into()),
-            channel: Some(Channel::WebForm),
-            utm: Utm {
-                source: Some("linkedin".into()),
-                campaign: Some("q2 launch".into()),
-                ..Utm::default()
-            },
-            occurred_at: Some("2024-05-01T10:00:00Z".parse().unwrap()),
-        };
-        let now = Utc::now();
-        let body = sample(&e, "evt_1", now);
-        let h = sign("s3cret", &body);
-        verify("s3cret", &h, &body).unwrap();
-        let Parsed::Lead { delivery_id, event } =
-            parse(&h, &body, &ParseOptions::default()).unwrap()
-        else {
-            panic!()
-        };
-        assert_eq!(delivery_id, "evt_1");
-        assert_eq!(event, LeadEvent { channel: None, ..e });
     }
 
     #[test]

@@ -16,34 +16,70 @@
 //! when they reply. UTM parameters come from `source.url`, the page the chat started
 //! on. Delivery id = the notification `id`.
 
-use chrono::{DateTime, Duration, Utc};
-use serde_json::{json, Value};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use super::util::{
-    clean, ct_eq, finish, hmac_sha1, html_escape, html_to_text, json_object, number_from, quote_id,
-    require_secret, str_at, utm_from_url, utm_query,
+    clean, finish, hmac_sha1, html_to_text, json_object, mac_matches, quote_id, require_secret, str_at,
+    utm_from_url,
 };
-use super::{body_digest, MalformedError, ParseOptions, Parsed, SignatureError};
+use super::{
+    body_digest, MalformedError, ParseOptions, Parsed, Provider, ProviderKind, SignatureError,
+    Simulator,
+};
 use crate::model::{Action, Contact, Headers, LeadEvent};
+
+mod simulate;
 
 pub const SIGNATURE_HEADER: &str = "X-Hub-Signature";
 pub const TOPIC_CREATED: &str = "conversation.user.created";
 pub const TOPIC_REPLIED: &str = "conversation.user.replied";
 
-pub fn verify(secret: &str, headers: &Headers, body: &[u8]) -> Result<(), SignatureError> {
-    require_secret(secret)?;
-    let value = super::util::header(headers, SIGNATURE_HEADER)?;
-    let hex_sig = value
-        .strip_prefix("sha1=")
-        .ok_or_else(|| SignatureError(format!("{SIGNATURE_HEADER} is not a sha1= signature")))?;
-    // hex::decode takes either case; the comparison is on the decoded bytes
-    let sig = hex::decode(hex_sig.trim())
-        .map_err(|_| SignatureError(format!("{SIGNATURE_HEADER} is not hex")))?;
-    let expected = hmac_sha1(secret.as_bytes(), body);
-    if ct_eq(&sig, &expected) {
-        Ok(())
-    } else {
-        Err(SignatureError(format!("{SIGNATURE_HEADER} does not match")))
+/// The `intercom` provider.
+pub struct Intercom;
+
+/// A handle to [`Intercom`], for code that names this provider.
+pub const KIND: ProviderKind = ProviderKind::new(&Intercom);
+
+impl Provider for Intercom {
+    fn name(&self) -> &'static str {
+        "intercom"
+    }
+
+    fn verify(
+        &self,
+        secret: &str,
+        headers: &Headers,
+        body: &[u8],
+        _now: DateTime<Utc>,
+    ) -> Result<(), SignatureError> {
+        require_secret(secret)?;
+        let value = super::util::header(headers, SIGNATURE_HEADER)?;
+        let hex_sig = value
+            .strip_prefix("sha1=")
+            .ok_or_else(|| SignatureError(format!("{SIGNATURE_HEADER} is not a sha1= signature")))?;
+        // hex::decode takes either case; the comparison is on the decoded bytes
+        let sig = hex::decode(hex_sig.trim())
+            .map_err(|_| SignatureError(format!("{SIGNATURE_HEADER} is not hex")))?;
+        let expected = hmac_sha1(secret.as_bytes(), body);
+        mac_matches(&sig, &expected, SIGNATURE_HEADER)
+    }
+
+    fn parse(
+        &self,
+        headers: &Headers,
+        body: &[u8],
+        opts: &ParseOptions,
+    ) -> Result<Parsed, MalformedError> {
+        parse(headers, body, opts)
+    }
+
+    fn signature_headers(&self) -> &'static [&'static str] {
+        &[SIGNATURE_HEADER]
+    }
+
+    fn simulator(&self) -> &dyn Simulator {
+        self
     }
 }
 
@@ -64,7 +100,7 @@ fn unix_at(v: &Value, key: &str) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs, 0).filter(|_| secs > 0)
 }
 
-pub fn parse(
+fn parse(
     _headers: &Headers,
     body: &[u8],
     _opts: &ParseOptions,
@@ -174,113 +210,19 @@ pub fn parse(
     Ok(Parsed::Lead { delivery_id, event })
 }
 
-/// A `conversation.user.created` notification for `event`: the message as HTML in
-/// `source.body`, the author's name and e-mail on `source.author`, a phone on the
-/// conversation's contact, the UTM parameters on the page URL in `source.url`.
-pub fn sample(event: &LeadEvent, delivery_id: &str, now: DateTime<Utc>) -> Vec<u8> {
-    let at = event.occurred_at.unwrap_or(now).timestamp();
-    let c = &event.contact;
-    let conversation_id = number_from(&format!("conversation:{delivery_id}")).to_string();
-    let contact_id = hex::encode(
-        &super::util::hmac_sha256(b"intercom-contact", &[delivery_id.as_bytes()])[..12],
-    );
-    let role = if c.email.is_some() { "user" } else { "lead" };
-    let html = event
-        .message
-        .as_deref()
-        .map(|m| {
-            m.lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| format!("<p>{}</p>", html_escape(l)))
-                .collect::<String>()
-        })
-        .unwrap_or_default();
-    let query = utm_query(&event.utm);
-    let url = if query.is_empty() {
-        "https://www.example.com/pricing".to_string()
-    } else {
-        format!("https://www.example.com/pricing?{query}")
-    };
-    let body = json!({
-        "type": "notification_event",
-        "app_id": "hdf0x1a2",
-        "data": {
-            "type": "notification_event_data",
-            "item": {
-                "type": "conversation",
-                "id": conversation_id,
-                "created_at": at,
-                "updated_at": at,
-                "waiting_since": at,
-                "snoozed_until": null,
-                "open": true,
-                "state": "open",
-                "read": false,
-                "priority": "not_priority",
-                "admin_assignee_id": null,
-                "team_assignee_id": null,
-                "title": null,
-                "source": {
-                    "type": "conversation",
-                    "id": number_from(&format!("message:{delivery_id}")).to_string(),
-                    "delivered_as": "customer_initiated",
-                    "subject": "",
-                    "body": html,
-                    "author": {
-                        "type": role,
-                        "id": contact_id,
-                        "name": c.name,
-                        "email": c.email,
-                    },
-                    "attachments": [],
-                    "url": url,
-                    "redacted": false,
-                },
-                "contacts": {
-                    "type": "contact.list",
-                    "contacts": [{
-                        "type": "contact",
-                        "id": contact_id,
-                        "external_id": null,
-                        "phone": c.phone,
-                    }],
-                },
-                "teammates": { "type": "admin.list", "admins": [] },
-                "conversation_parts": {
-                    "type": "conversation_part.list",
-                    "conversation_parts": [],
-                    "total_count": 0,
-                },
-                "tags": { "type": "tag.list", "tags": [] },
-            }
-        },
-        "links": {},
-        "id": delivery_id,
-        "topic": TOPIC_CREATED,
-        "delivery_status": "pending",
-        "delivery_attempts": 1,
-        "delivered_at": 0,
-        "first_sent_at": now.timestamp(),
-        "created_at": (now - Duration::seconds(1)).timestamp(),
-        "self": null,
-    });
-    serde_json::to_vec(&body).expect("JSON values always serialise")
-}
-
-pub fn sign(secret: &str, body: &[u8]) -> Headers {
-    Headers::new()
-        .with(
-            SIGNATURE_HEADER,
-            format!("sha1={}", hex::encode(hmac_sha1(secret.as_bytes(), body))),
-        )
-        .with("content-type", "application/json")
-        .with("user-agent", "intercom-parrot-service-client/1.0")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Channel, Utm};
+
+    fn verify(secret: &str, headers: &Headers, body: &[u8]) -> Result<(), SignatureError> {
+        Intercom.verify(secret, headers, body, Utc::now())
+    }
+    use serde_json::json;
+    use crate::providers::conformance::minimal_event;
+
+    fn sign(secret: &str, body: &[u8]) -> Headers {
+        Intercom.sign(secret, &minimal_event(), "notif_1", body, Utc::now())
+    }
 
     fn parse_v(v: Value) -> Result<Parsed, MalformedError> {
         parse(
@@ -371,38 +313,6 @@ mod tests {
         assert_eq!(event.message.as_deref(), Some("second & more"));
         assert_eq!(event.contact.email.as_deref(), Some("u@example.com"));
         assert_eq!(event.occurred_at, DateTime::from_timestamp(200, 0));
-    }
-
-    #[test]
-    fn sample_round_trip_with_html_special_characters() {
-        let e = LeadEvent {
-            action: Action::ChatMessage,
-            contact: Contact {
-                email: Some("sam@example.org".into()),
-                phone: Some("+44 20 7946 0000".into()),
-                name: Some("Sam O'Neil".into()),
-                company: None,
-            },
-            message: Some("How much does <Pro> cost for 5 seats & \"support\"?".into()),
-            channel: Some(Channel::LiveChat),
-            utm: Utm {
-                source: Some("newsletter".into()),
-                campaign: Some("may".into()),
-                ..Utm::default()
-            },
-            occurred_at: Some(DateTime::from_timestamp(1_714_557_600, 0).unwrap()),
-        };
-        let body = sample(&e, "notif_abc", Utc::now());
-        assert!(String::from_utf8_lossy(&body).contains("&lt;Pro&gt;"));
-        let h = sign("client-secret", &body);
-        verify("client-secret", &h, &body).unwrap();
-        let Parsed::Lead { delivery_id, event } =
-            parse(&h, &body, &ParseOptions::default()).unwrap()
-        else {
-            panic!()
-        };
-        assert_eq!(delivery_id, "notif_abc");
-        assert_eq!(event, LeadEvent { channel: None, ..e });
     }
 
     #[test]
