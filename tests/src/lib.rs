@@ -157,6 +157,16 @@ impl Drop for Server {
     }
 }
 
+/// The id handoff documents for a `[[team.notify]]` entry without an explicit one:
+/// `{kind}-{first 8 hex digits of SHA-256(url)}` (computed here from the documented rule,
+/// not by handoff's code).
+pub fn documented_notify_id(kind: &str, url: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(url.as_bytes());
+    let hex: String = d.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("{kind}-{hex}")
+}
+
 /// One request a receiver got.
 #[derive(Debug, Clone)]
 pub struct Received {

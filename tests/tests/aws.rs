@@ -504,7 +504,11 @@ async fn dispatch_sends_stream_records_and_reports_only_the_failing_one() {
     assert_eq!(notif_seqs.len(), 2);
     let failing_seq = notif_seqs
         .iter()
-        .find(|(id, _)| id.ends_with(".1"))
+        .find(|(id, _)| {
+            let failing_entry =
+                handoff_tests::documented_notify_id("webhook", &failing.url("/fail"));
+            id.ends_with(&format!(".{failing_entry}"))
+        })
         .unwrap()
         .1
         .clone();
