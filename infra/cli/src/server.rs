@@ -13,7 +13,7 @@ use handoff_core::clock::{Clock, SystemClock};
 use handoff_core::config::Config;
 use handoff_core::delivery::{lease, Dispatcher};
 use handoff_core::model::Headers;
-use handoff_core::store::LeadStore;
+use handoff_core::store::{LeadStore, RawPayloads};
 use handoff_embedded::EmbeddedStore;
 use http_body_util::BodyExt;
 use tokio::sync::{Notify, Semaphore};
@@ -196,7 +196,7 @@ async fn delivery_loop(app: Arc<App>, dispatcher: Arc<Dispatcher>, wake: Arc<Not
 }
 
 /// Deletes expired raw payloads at start-up and hourly.
-async fn purge_loop(store: Arc<dyn LeadStore>, clock: Arc<dyn Clock>) {
+async fn purge_loop(store: Arc<dyn RawPayloads>, clock: Arc<dyn Clock>) {
     loop {
         match store.purge_expired_raw(clock.now()).await {
             Ok(0) => {}
