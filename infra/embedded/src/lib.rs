@@ -2,9 +2,8 @@
 //! [redb](https://www.redb.org), one file (`handoff.redb`) in a directory, for
 //! `handoff serve` and tests. No services needed.
 //!
-//! Layout (every key is a string that sorts the way it is read; `ts` is
-//! [`time_key`](handoff_core::store::keys::time_key), fixed-width RFC 3339 that sorts
-//! chronologically — the DynamoDB store's time form too):
+//! Layout (every key is a string that sorts the way it is read; `ts` is [`time_key`],
+//! fixed-width RFC 3339 that sorts chronologically — the DynamoDB store's form too):
 //!
 //! | table              | key                              | value                          |
 //! |--------------------|----------------------------------|--------------------------------|
