@@ -1,8 +1,9 @@
-//! The embedded store: [`LeadStore`](handoff_core::store::LeadStore) on [redb](https://www.redb.org), one file
-//! (`handoff.redb`) in a directory, for `handoff serve` and tests. No services needed.
+//! The embedded store: [`LeadStore`](handoff_core::store::LeadStore) on
+//! [redb](https://www.redb.org), one file (`handoff.redb`) in a directory, for
+//! `handoff serve` and tests. No services needed.
 //!
-//! Layout (every key is a string that sorts the way it is read; `ts` is [`ts_key`],
-//! a fixed-width timestamp that sorts chronologically):
+//! Layout (every key is a string that sorts the way it is read; `ts` is [`time_key`],
+//! fixed-width RFC 3339 that sorts chronologically — the DynamoDB store's form too):
 //!
 //! | table              | key                              | value                          |
 //! |--------------------|----------------------------------|--------------------------------|
@@ -15,6 +16,13 @@
 //! | `notification_due` | `{next_attempt ts}\|{id}`        | id — pending ones only         |
 //! | `notification_lead`| `{lead id}\|{id}`                | id                             |
 //! | `notification_time`| `{scope}\|{created ts}\|{id}`    | id (scope `all` or the state)  |
+//! | `meta`             | `format`                         | on-disk format version (u64)   |
+//!
+//! Only `leads`, `raw`, `rejected` and `notifications` hold data; every other table is an
+//! index of them. [`FORMAT`] is recorded in `meta`: a store without it (written before
+//! it existed, with time keys of sign-flipped seconds + nanoseconds) or with an older
+//! one is upgraded by [`EmbeddedStore::open`] — raw expiries rewritten, every index
+//! rebuilt from the data tables — in one transaction, so a crash leaves the old store.
 //!
 //! Newest-first listings read the time indexes backwards; a lead cursor is the hex of
 //! the last key's `{ts}|{id}` part. Each call is one redb transaction run on tokio's
@@ -27,11 +35,15 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
+use handoff_core::store::keys::{time_key, TIME_KEY_LEN};
 use handoff_core::store::{
     Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
     RawPayloads, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{
+    Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
+    WriteTransaction,
+};
 
 const LEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("leads");
 const LEAD_TIME: TableDefinition<&str, &str> = TableDefinition::new("lead_time");
@@ -42,6 +54,17 @@ const NOTIFICATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("notifi
 const NOTIFICATION_DUE: TableDefinition<&str, &str> = TableDefinition::new("notification_due");
 const NOTIFICATION_LEAD: TableDefinition<&str, &str> = TableDefinition::new("notification_lead");
 const NOTIFICATION_TIME: TableDefinition<&str, &str> = TableDefinition::new("notification_time");
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+/// The on-disk format this version writes, recorded in `meta` under `format`:
+/// 2 — time keys are RFC 3339 ([`time_key`]). Format 1 (no `meta` entry) keyed times as
+/// 20 digits of sign-flipped seconds and 10 of nanoseconds.
+pub const FORMAT: u64 = 2;
+const FORMAT_KEY: &str = "format";
+/// Format 1's time keys were as long as [`time_key`]s, so a raw payload's expiry prefix
+/// has the same length in both formats and [`split_raw`] reads either.
+const LEGACY_TIME_KEY_LEN: usize = 30;
+const _: () = assert!(LEGACY_TIME_KEY_LEN == TIME_KEY_LEN);
 
 /// The file inside the store directory.
 pub const FILE_NAME: &str = "handoff.redb";
@@ -68,7 +91,7 @@ impl EmbeddedStore {
     /// (retries waiting for their backoff are tried early too, which is harmless).
     /// Returns how many were moved.
     pub async fn release_leases(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let from = prefix_end(&ts_key(now));
+        let from = prefix_end(&time_key(now));
         self.run(move |db| {
             let tx = db.begin_write()?;
             let moved = {
@@ -110,7 +133,8 @@ impl EmbeddedStore {
         let path = dir.join(FILE_NAME);
         let db = Database::create(&path)
             .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
-        // Create every table up front so read transactions never meet a missing one.
+        // Create every table up front so read transactions never meet a missing one,
+        // and bring an older store up to this format (in the same transaction).
         let init = || -> Result<(), Fail> {
             let tx = db.begin_write()?;
             tx.open_table(LEADS)?;
@@ -122,6 +146,20 @@ impl EmbeddedStore {
             tx.open_table(NOTIFICATION_DUE)?;
             tx.open_table(NOTIFICATION_LEAD)?;
             tx.open_table(NOTIFICATION_TIME)?;
+            let format = tx.open_table(META)?.get(FORMAT_KEY)?.map(|v| v.value());
+            match format {
+                Some(FORMAT) => {}
+                Some(newer) if newer > FORMAT => {
+                    return Err(Fail(StoreError::Unavailable(format!(
+                        "{} has store format {newer}, written by a newer handoff; this one reads format {FORMAT}",
+                        path.display()
+                    ))))
+                }
+                _ => {
+                    upgrade(&tx)?;
+                    tx.open_table(META)?.insert(FORMAT_KEY, FORMAT)?;
+                }
+            }
             tx.commit()?;
             Ok(())
         };
@@ -175,11 +213,76 @@ impl From<StoreError> for Fail {
     }
 }
 
-/// A fixed-width key that sorts like the instant: seconds with the sign bit flipped
-/// (so negative timestamps sort first), then nanoseconds (10 digits: leap seconds).
-fn ts_key(t: DateTime<Utc>) -> String {
-    let secs = (t.timestamp() as u64) ^ (1 << 63);
-    format!("{secs:020}{:010}", t.timestamp_subsec_nanos())
+/// Rewrites a store of an older format (or a new, empty one) into [`FORMAT`]: raw
+/// payloads get their expiry as a [`time_key`], and every index table is emptied and
+/// rebuilt from the data tables (`leads`, `raw`, `notifications`).
+fn upgrade(tx: &WriteTransaction) -> Result<(), Fail> {
+    {
+        let leads = tx.open_table(LEADS)?;
+        let mut time = tx.open_table(LEAD_TIME)?;
+        time.retain(|_, _| false)?;
+        for entry in leads.iter()? {
+            let (id, v) = entry?;
+            index_lead(&mut time, &decode("lead", id.value(), v.value())?)?;
+        }
+    }
+    {
+        let mut raw = tx.open_table(RAW)?;
+        let mut by_expiry = tx.open_table(RAW_EXPIRY)?;
+        by_expiry.retain(|_, _| false)?;
+        let mut expiries = Vec::new();
+        for entry in raw.iter()? {
+            let (id, v) = entry?;
+            let id = id.value();
+            let (expiry, _) = split_raw(id, v.value())?;
+            expiries.push((id.to_owned(), expiry.to_vec()));
+        }
+        for (id, expiry) in expiries {
+            let expiry = match legacy_time(&expiry) {
+                Some(at) => {
+                    // Copied out first: `raw` cannot be written while a value is borrowed.
+                    let body = {
+                        let v = raw.get(id.as_str())?.ok_or_else(|| missing("raw", &id))?;
+                        split_raw(&id, v.value())?.1.to_vec()
+                    };
+                    let expiry = time_key(at);
+                    raw.insert(id.as_str(), raw_value(&expiry, &body).as_slice())?;
+                    expiry
+                }
+                None => String::from_utf8(expiry).map_err(|_| {
+                    Fail(StoreError::Corrupt(format!("raw payload {id}: bad expiry")))
+                })?,
+            };
+            by_expiry.insert(raw_expiry_key(&expiry, &id).as_str(), id.as_str())?;
+        }
+    }
+    {
+        let notifications = tx.open_table(NOTIFICATIONS)?;
+        let mut due = tx.open_table(NOTIFICATION_DUE)?;
+        let mut by_lead = tx.open_table(NOTIFICATION_LEAD)?;
+        let mut by_time = tx.open_table(NOTIFICATION_TIME)?;
+        for index in [&mut due, &mut by_lead, &mut by_time] {
+            index.retain(|_, _| false)?;
+        }
+        for entry in notifications.iter()? {
+            let (id, v) = entry?;
+            let n: Notification = decode("notification", id.value(), v.value())?;
+            index_notification(&mut due, &mut by_time, &n)?;
+            by_lead.insert(lead_notification_key(&n).as_str(), n.id.as_str())?;
+        }
+    }
+    Ok(())
+}
+
+/// The instant a format-1 time key (20 digits of seconds with the sign bit flipped,
+/// then 10 of nanoseconds) stands for; None for anything else, such as a [`time_key`].
+fn legacy_time(key: &[u8]) -> Option<DateTime<Utc>> {
+    if key.len() != LEGACY_TIME_KEY_LEN || !key.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let key = std::str::from_utf8(key).ok()?;
+    let secs = key[..20].parse::<u64>().ok()? ^ (1 << 63);
+    DateTime::from_timestamp(secs as i64, key[20..].parse().ok()?)
 }
 
 /// Every key of a `{prefix}|…` family sorts below `{prefix}}` (`}` follows `|`).
@@ -199,15 +302,41 @@ fn state_scope(state: Option<DeliveryState>) -> &'static str {
 }
 
 fn lead_time_key(scope: &str, lead: &Lead) -> String {
-    format!("{scope}|{}|{}", ts_key(lead.received_at), lead.id)
+    format!("{scope}|{}|{}", time_key(lead.received_at), lead.id)
+}
+
+fn raw_expiry_key(expiry: &str, lead_id: &str) -> String {
+    format!("{expiry}|{lead_id}")
+}
+
+/// A raw payload as stored: its expiry ([`time_key`]) and the body.
+fn raw_value(expiry: &str, body: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(expiry.len() + body.len());
+    v.extend_from_slice(expiry.as_bytes());
+    v.extend_from_slice(body);
+    v
+}
+
+/// A stored raw payload's expiry key and body.
+fn split_raw<'v>(lead_id: &str, v: &'v [u8]) -> Result<(&'v [u8], &'v [u8]), Fail> {
+    if v.len() < TIME_KEY_LEN {
+        return Err(Fail(StoreError::Corrupt(format!(
+            "raw payload {lead_id} too short"
+        ))));
+    }
+    Ok(v.split_at(TIME_KEY_LEN))
 }
 
 fn due_key(n: &Notification) -> String {
-    format!("{}|{}", ts_key(n.next_attempt_at), n.id)
+    format!("{}|{}", time_key(n.next_attempt_at), n.id)
 }
 
 fn notification_time_key(scope: &str, n: &Notification) -> String {
-    format!("{scope}|{}|{}", ts_key(n.created_at), n.id)
+    format!("{scope}|{}|{}", time_key(n.created_at), n.id)
+}
+
+fn lead_notification_key(n: &Notification) -> String {
+    format!("{}|{}", n.lead_id, n.id)
 }
 
 fn decode<T: serde::de::DeserializeOwned>(what: &str, key: &str, bytes: &[u8]) -> Result<T, Fail> {
@@ -224,6 +353,14 @@ fn missing(what: &str, key: &str) -> Fail {
 type Table<'t> = redb::Table<'t, &'static str, &'static [u8]>;
 type Index<'t> = redb::Table<'t, &'static str, &'static str>;
 
+/// Adds a lead's entries to the `lead_time` index.
+fn index_lead(time: &mut Index<'_>, lead: &Lead) -> Result<(), Fail> {
+    for scope in [lead_scope(None), lead_scope(Some(lead.stage))] {
+        time.insert(lead_time_key(scope, lead).as_str(), lead.id.as_str())?;
+    }
+    Ok(())
+}
+
 /// Writes a notification and its indexes, replacing `old` (and its index entries).
 fn put_notification(
     notifications: &mut Table<'_>,
@@ -239,10 +376,23 @@ fn put_notification(
         by_time.remove(notification_time_key(old.state.as_str(), old).as_str())?;
     }
     notifications.insert(n.id.as_str(), serde_json::to_vec(n)?.as_slice())?;
+    index_notification(due, by_time, n)
+}
+
+/// Adds a notification's entries to the `notification_due` (while pending) and
+/// `notification_time` indexes.
+fn index_notification(
+    due: &mut Index<'_>,
+    by_time: &mut Index<'_>,
+    n: &Notification,
+) -> Result<(), Fail> {
     if n.state == DeliveryState::Pending {
         due.insert(due_key(n).as_str(), n.id.as_str())?;
     }
-    by_time.insert(notification_time_key("all", n).as_str(), n.id.as_str())?;
+    by_time.insert(
+        notification_time_key(state_scope(None), n).as_str(),
+        n.id.as_str(),
+    )?;
     by_time.insert(
         notification_time_key(n.state.as_str(), n).as_str(),
         n.id.as_str(),
@@ -264,18 +414,13 @@ impl Leads for EmbeddedStore {
                 }
                 leads.insert(id, serde_json::to_vec(&new.lead)?.as_slice())?;
 
-                let mut time = tx.open_table(LEAD_TIME)?;
-                for scope in ["all", new.lead.stage.as_str()] {
-                    time.insert(lead_time_key(scope, &new.lead).as_str(), id)?;
-                }
+                index_lead(&mut tx.open_table(LEAD_TIME)?, &new.lead)?;
 
-                let expiry = ts_key(new.raw_expires_at);
-                let mut raw_value = Vec::with_capacity(expiry.len() + new.raw.len());
-                raw_value.extend_from_slice(expiry.as_bytes());
-                raw_value.extend_from_slice(&new.raw);
-                tx.open_table(RAW)?.insert(id, raw_value.as_slice())?;
+                let expiry = time_key(new.raw_expires_at);
+                tx.open_table(RAW)?
+                    .insert(id, raw_value(&expiry, &new.raw).as_slice())?;
                 tx.open_table(RAW_EXPIRY)?
-                    .insert(format!("{expiry}|{id}").as_str(), id)?;
+                    .insert(raw_expiry_key(&expiry, id).as_str(), id)?;
 
                 let mut notifications = tx.open_table(NOTIFICATIONS)?;
                 let mut due = tx.open_table(NOTIFICATION_DUE)?;
@@ -287,7 +432,7 @@ impl Leads for EmbeddedStore {
                         None => None,
                     };
                     put_notification(&mut notifications, &mut due, &mut by_time, old.as_ref(), n)?;
-                    by_lead.insert(format!("{}|{}", n.lead_id, n.id).as_str(), n.id.as_str())?;
+                    by_lead.insert(lead_notification_key(n).as_str(), n.id.as_str())?;
                 }
             }
             tx.commit()?;
@@ -357,19 +502,13 @@ impl RawPayloads for EmbeddedStore {
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<u8>>, StoreError> {
         let id = lead_id.to_owned();
-        let now = ts_key(now);
+        let now = time_key(now);
         self.run(move |db| {
             let tx = db.begin_read()?;
             let raw = tx.open_table(RAW)?;
             let found = raw.get(id.as_str())?;
             let Some(v) = found else { return Ok(None) };
-            let v = v.value();
-            if v.len() < now.len() {
-                return Err(Fail(StoreError::Corrupt(format!(
-                    "raw payload {id} too short"
-                ))));
-            }
-            let (expiry, body) = v.split_at(now.len());
+            let (expiry, body) = split_raw(&id, v.value())?;
             // expired once `now` reaches the expiry
             Ok((now.as_bytes() < expiry).then(|| body.to_vec()))
         })
@@ -377,7 +516,7 @@ impl RawPayloads for EmbeddedStore {
     }
 
     async fn purge_expired_raw(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let upper = prefix_end(&ts_key(now));
+        let upper = prefix_end(&time_key(now));
         self.run(move |db| {
             let tx = db.begin_write()?;
             let purged = {
@@ -453,7 +592,7 @@ impl Outbox for EmbeddedStore {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let upper = prefix_end(&ts_key(now));
+        let upper = prefix_end(&time_key(now));
         let until = now + lease;
         self.run(move |db| {
             let tx = db.begin_write()?;
@@ -610,17 +749,20 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
-    fn time_keys_sort_chronologically() {
-        let times = [
+    fn legacy_time_keys_read_back_and_time_keys_are_not_legacy() {
+        // format 1's key, as the first version wrote it
+        let legacy = |t: DateTime<Utc>| {
+            let secs = (t.timestamp() as u64) ^ (1 << 63);
+            format!("{secs:020}{:010}", t.timestamp_subsec_nanos())
+        };
+        for t in [
             Utc.with_ymd_and_hms(1960, 1, 1, 0, 0, 0).unwrap(),
-            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
-            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap(),
-            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap() + chrono::Duration::nanoseconds(1),
-            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 1).unwrap(),
+            Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap() + chrono::Duration::nanoseconds(7),
             Utc.with_ymd_and_hms(2262, 1, 1, 0, 0, 0).unwrap(),
-        ];
-        let keys: Vec<String> = times.iter().map(|t| ts_key(*t)).collect();
-        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
-        assert!(keys.iter().all(|k| k.len() == 30));
+        ] {
+            assert_eq!(legacy_time(legacy(t).as_bytes()), Some(t));
+            assert_eq!(legacy_time(time_key(t).as_bytes()), None);
+        }
+        assert_eq!(legacy_time(b"123"), None);
     }
 }

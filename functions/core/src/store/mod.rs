@@ -16,8 +16,25 @@
 //! store (`EmbeddedStore`, `DynamoStore`) needs its trait in scope
 //! (`use handoff_core::store::{Leads, Outbox};`); on a `dyn LeadStore` it does not.
 //!
-//! [`keys`] has what both stores key by (one sortable time key). [`contract`] is the
-//! test suite every implementation must pass, one module per role.
+//! [`keys`] has what both stores key by (one sortable time key). `contract` (feature
+//! `contract`) is the test suite every implementation must pass, one module per role.
+//!
+//! ## Adding a role (say `claims`)
+//!
+//! 1. `store/claims.rs`: the trait (`#[async_trait] pub trait Claims: Send + Sync`) and
+//!    the types it owns; `pub mod claims;` and `pub use claims::{…};` here.
+//! 2. Add `Claims` to [`LeadStore`]'s supertraits and to the blanket impl's bounds.
+//! 3. `store/contract/claims.rs`: `pub fn checks()` listing the checks with `checks![…]`
+//!    and the checks themselves (`pub async fn …(store: &dyn Claims)`, or
+//!    `&dyn LeadStore` where they need other roles); `pub mod claims;` and a
+//!    `("claims", claims::checks())` entry in `contract::roles()` (and in the role
+//!    counts its unit test pins).
+//! 4. `impl Claims for EmbeddedStore` (`infra/embedded`; create new tables in `open`,
+//!    and bump `FORMAT` with an upgrade step only if existing keys or values change) and
+//!    `impl Claims for DynamoStore` (`infra/dynamodb`, and its items in `TABLE.md`).
+//! 5. `claims: [check, …]` in `contract_tests!` of `infra/embedded/tests/contract.rs`
+//!    and `infra/dynamodb/tests/contract.rs` (`every_contract_check_has_a_test_here`
+//!    fails until both list every role and check).
 
 pub mod keys;
 pub mod leads;
