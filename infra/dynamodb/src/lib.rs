@@ -791,27 +791,7 @@ impl Outbox for DynamoStore {
                 .read_notification(id)
                 .await?
                 .ok_or_else(|| StoreError::Corrupt(format!("no notification {id}")))?;
-            let mut n = old;
-            n.attempts = n.attempts.saturating_add(1);
-            n.updated_at = now;
-            match attempt.clone() {
-                Attempt::Sent => {
-                    n.state = DeliveryState::Sent;
-                    n.last_error = None;
-                }
-                Attempt::Retry {
-                    error,
-                    next_attempt_at,
-                } => {
-                    n.state = DeliveryState::Pending;
-                    n.last_error = Some(error);
-                    n.next_attempt_at = next_attempt_at;
-                }
-                Attempt::Dead { error } => {
-                    n.state = DeliveryState::Dead;
-                    n.last_error = Some(error);
-                }
-            }
+            let n = old.after(attempt.clone(), now);
             if self.put_notification(&n, ver + 1).await? {
                 return Ok(n);
             }

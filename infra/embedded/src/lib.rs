@@ -658,27 +658,7 @@ impl Outbox for EmbeddedStore {
                     })?;
                     decode("notification", &id, v.value())?
                 };
-                let mut n = old.clone();
-                n.attempts = n.attempts.saturating_add(1);
-                n.updated_at = now;
-                match attempt {
-                    Attempt::Sent => {
-                        n.state = DeliveryState::Sent;
-                        n.last_error = None;
-                    }
-                    Attempt::Retry {
-                        error,
-                        next_attempt_at,
-                    } => {
-                        n.state = DeliveryState::Pending;
-                        n.last_error = Some(error);
-                        n.next_attempt_at = next_attempt_at;
-                    }
-                    Attempt::Dead { error } => {
-                        n.state = DeliveryState::Dead;
-                        n.last_error = Some(error);
-                    }
-                }
+                let n = old.after(attempt, now);
                 put_notification(&mut notifications, &mut due, &mut by_time, Some(&old), &n)?;
                 n
             };

@@ -160,7 +160,7 @@ impl ApiError {
     }
     /// The same refusal as a small HTML page, for routes people open in a browser.
     pub fn html(&self) -> Response {
-        let e = html_escape;
+        let e = crate::providers::html_escape;
         Response::html(
             self.status,
             format!(
@@ -196,22 +196,6 @@ impl From<StoreError> for ApiError {
             }
         }
     }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Who may call a route.

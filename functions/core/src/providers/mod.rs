@@ -265,6 +265,7 @@ pub fn body_digest(body: &[u8]) -> String {
 
 /// Helpers shared by the provider modules (MACs, clean-up, URLs, HTML).
 pub(crate) mod util;
+pub use util::html_escape;
 
 #[cfg(test)]
 mod conformance;

@@ -329,8 +329,8 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
-/// Escapes text for an HTML body.
-pub(crate) fn html_escape(s: &str) -> String {
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

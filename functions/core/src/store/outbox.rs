@@ -57,6 +57,33 @@ impl Notification {
     pub fn team(&self) -> &str {
         self.job.team()
     }
+
+    /// The item after `attempt` ended at `now`, as [`Outbox::record_attempt`] stores it:
+    /// one more attempt, the new state and last error, and for a retry the new due time.
+    pub fn after(&self, attempt: Attempt, now: DateTime<Utc>) -> Notification {
+        let mut n = self.clone();
+        n.attempts = n.attempts.saturating_add(1);
+        n.updated_at = now;
+        match attempt {
+            Attempt::Sent => {
+                n.state = DeliveryState::Sent;
+                n.last_error = None;
+            }
+            Attempt::Retry {
+                error,
+                next_attempt_at,
+            } => {
+                n.state = DeliveryState::Pending;
+                n.last_error = Some(error);
+                n.next_attempt_at = next_attempt_at;
+            }
+            Attempt::Dead { error } => {
+                n.state = DeliveryState::Dead;
+                n.last_error = Some(error);
+            }
+        }
+        n
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
