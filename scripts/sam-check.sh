@@ -3,7 +3,8 @@
 # least-privilege / safety checks (tests/template_policy.py, with its self-test).
 # Installs the pinned tools into a git-ignored virtual environment .venv-sam/ on
 # first use (PyPI only); needs no AWS credentials and talks to no AWS endpoint.
-# Usage: scripts/sam-check.sh
+# Usage: scripts/sam-check.sh            (install if needed, then check)
+#        scripts/sam-check.sh --install  (only install the tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,8 @@ else
     "$PY" -m pip install --quiet --disable-pip-version-check \
         "cfn-lint==$CFN_LINT_VERSION" "aws-sam-cli==$SAM_CLI_VERSION"
 fi
+
+[ "${1:-}" = "--install" ] && exit 0
 
 # The venv's tools only, never a cfn-lint or sam from PATH.
 export SAM_CLI_TELEMETRY=0
