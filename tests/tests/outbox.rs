@@ -18,8 +18,14 @@ use handoff_tests::Receiver;
 const HOOK_SECRET: &str = "whsec_aGFuZG9mZi10ZXN0LXJlY2VpdmVyLXNlY3JldA==";
 
 fn config(url: &str) -> Config {
+    // the older doubling keys: exact waits (no jitter), 2 s after the first failure
     let text = format!(
         r#"
+[delivery]
+max_attempts = 5
+backoff_initial_ms = 2000
+backoff_max_ms = 300000
+
 [[source]]
 id = "w"
 provider = "typeform"
@@ -141,4 +147,109 @@ async fn a_job_for_a_notify_entry_that_is_gone_is_a_dead_letter_saying_so() {
         "{n:?}"
     );
     assert!(hook.received().is_empty(), "never sent to another entry");
+}
+
+/// A receiver that answers every POST with `status` and `headers`, counting the requests.
+async fn answering(
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().fallback(move || {
+        let (h, headers) = (h.clone(), headers.clone());
+        async move {
+            h.fetch_add(1, Ordering::SeqCst);
+            let mut r = axum::response::Response::new(axum::body::Body::empty());
+            *r.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+            for (k, v) in headers {
+                r.headers_mut().insert(k, v.parse().unwrap());
+            }
+            r
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/hook"), hits)
+}
+
+/// One drain of one notify job to `url`; returns the recorded item.
+async fn one_attempt(url: &str, tag: &str) -> Notification {
+    let config = config(url);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
+    let mut lead = sample_new_lead("w", tag, Stage::Hot, t0());
+    lead.outbox = vec![Notification::new(
+        &lead.lead.id,
+        Job::notify("sales", "crm"),
+        t0(),
+    )];
+    let id = lead.outbox[0].id.clone();
+    store.insert_lead(lead).await.unwrap();
+    let d = Dispatcher {
+        store: store.clone(),
+        notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(5))),
+        clock: Arc::new(ManualClock::new(t0())),
+    };
+    assert_eq!(drain(&d, &config, 8).await.unwrap(), 1);
+    store.get_notification(&id).await.unwrap().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redirects_are_never_followed_and_are_a_failed_attempt_naming_the_location() {
+    use std::sync::atomic::Ordering;
+    let (elsewhere, elsewhere_hits) = answering(200, vec![]).await;
+    for status in [301, 302, 307, 308] {
+        let (url, hits) = answering(status, vec![("location", elsewhere.clone())]).await;
+        let n = one_attempt(&url, &format!("redir-{status}")).await;
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            n.state,
+            DeliveryState::Pending,
+            "{status}: retried later, not sent"
+        );
+        let e = n.last_error.unwrap();
+        assert!(
+            e.contains(&status.to_string()) && e.contains(&elsewhere),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        elsewhere_hits.load(Ordering::SeqCst),
+        0,
+        "the signed body never went to the Location"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retry_after_is_honoured_beyond_the_backoff() {
+    // the config's backoff starts at 2 s; the receiver asks for 30 s, or a date 10 min on
+    for (status, value, want) in [
+        (429, "30".to_string(), Duration::seconds(30)),
+        (503, "30".to_string(), Duration::seconds(30)),
+        (
+            429,
+            (t0() + Duration::minutes(10))
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string(),
+            Duration::minutes(10),
+        ),
+        (429, "86400000".to_string(), Duration::hours(24)),
+    ] {
+        let (url, _) = answering(status, vec![("retry-after", value.clone())]).await;
+        let n = one_attempt(&url, &format!("ra-{status}-{}", value.len())).await;
+        assert_eq!(n.state, DeliveryState::Pending);
+        assert_eq!(
+            n.next_attempt_at,
+            t0() + want,
+            "{status} Retry-After: {value} — {:?}",
+            n.last_error
+        );
+    }
+    // without Retry-After, the backoff (2 s after the first failure)
+    let (url, _) = answering(429, vec![]).await;
+    let n = one_attempt(&url, "ra-none").await;
+    assert_eq!(n.next_attempt_at, t0() + Duration::seconds(2));
 }

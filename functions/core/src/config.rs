@@ -115,6 +115,48 @@ pub fn derived_notify_id(kind: NotifyKind, url: Option<&str>) -> String {
     }
 }
 
+/// What a notify URL (already `http(s)://…`) must be: a host, no credentials in it, not
+/// a link-local or cloud-metadata address; Slack only over https (but for a receiver on
+/// loopback, for local tries).
+fn check_notify_url(kind: NotifyKind, url: &str) -> Result<(), String> {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err("must not carry credentials (user:password@): use a secret".into());
+    }
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    }
+    .to_ascii_lowercase();
+    if host.is_empty() {
+        return Err("has no host".into());
+    }
+    let loopback = host == "localhost"
+        || host == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback());
+    let link_local = host
+        .parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|a| a.is_link_local())
+        || host
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|a| (a.segments()[0] & 0xffc0) == 0xfe80)
+        || host == "metadata.google.internal"
+        || host == "metadata";
+    if link_local {
+        return Err(format!(
+            "points at {host}, a link-local or cloud metadata address: notifications never go there"
+        ));
+    }
+    if kind == NotifyKind::Slack && scheme != "https" && !loopback {
+        return Err("Slack webhooks are https:// (http:// only to a receiver on loopback)".into());
+    }
+    Ok(())
+}
+
 /// Explicit notify ids: 1–40 of `a-z 0-9 _ -`, starting with a letter or digit.
 fn valid_notify_id(id: &str) -> bool {
     !id.is_empty()
@@ -143,36 +185,114 @@ pub struct ServerConfig {
     pub raw_payload_ttl: chrono::Duration,
 }
 
-/// Notification retry policy.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Notification retry policy: the wait before each retry. A notification gets one
+/// attempt plus one per schedule entry, then it is a dead letter.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryPolicy {
-    /// Attempts before a notification becomes a dead letter (≥ 1).
-    pub max_attempts: u32,
-    pub backoff_initial: chrono::Duration,
-    pub backoff_max: chrono::Duration,
+    /// `schedule[k]` is the wait after the (k+1)-th failed attempt.
+    pub schedule: Vec<chrono::Duration>,
+    /// Spread each wait by up to ±[`JITTER_PERCENT`] (per item and attempt), so a burst
+    /// of failures does not come back as a burst. On for `schedule` and the default;
+    /// off for the older doubling keys (`backoff_*_ms`), which keep their exact waits.
+    pub jitter: bool,
 }
 
+/// The default retry schedule, after the first attempt (as Svix does): 5 s, 5 min,
+/// 30 min, 2 h, 5 h, 10 h, 10 h — eight attempts over about 27 h 35 min.
+pub const DEFAULT_SCHEDULE: [&str; 7] = ["5s", "5m", "30m", "2h", "5h", "10h", "10h"];
+
+/// How far jitter moves a wait, either way.
+pub const JITTER_PERCENT: i64 = 20;
+
 impl DeliveryPolicy {
-    /// Delay before attempt `attempts + 1`, after `attempts` failed ones: doubling from
-    /// `backoff_initial`, capped at `backoff_max`.
+    /// The policy the older keys describe: `max_attempts` attempts, the waits doubling
+    /// from `initial`, capped at `max`; no jitter.
+    pub fn doubling(max_attempts: u32, initial: chrono::Duration, max: chrono::Duration) -> Self {
+        let schedule = (1..max_attempts.max(1))
+            .map(|attempts| {
+                let factor = 1i64 << attempts.saturating_sub(1).min(20);
+                let ms = initial.num_milliseconds().saturating_mul(factor);
+                chrono::Duration::milliseconds(ms.min(max.num_milliseconds()))
+            })
+            .collect();
+        DeliveryPolicy {
+            schedule,
+            jitter: false,
+        }
+    }
+
+    /// Attempts before a notification becomes a dead letter (≥ 1).
+    pub fn max_attempts(&self) -> u32 {
+        self.schedule.len() as u32 + 1
+    }
+
+    /// The wait after `attempts` failed attempts, before jitter (the last entry beyond
+    /// the schedule's end).
     pub fn backoff(&self, attempts: u32) -> chrono::Duration {
-        let factor = 1i64 << attempts.saturating_sub(1).min(20);
-        let ms = self
-            .backoff_initial
-            .num_milliseconds()
-            .saturating_mul(factor);
-        chrono::Duration::milliseconds(ms.min(self.backoff_max.num_milliseconds()))
+        let i = (attempts.max(1) as usize - 1).min(self.schedule.len().saturating_sub(1));
+        self.schedule
+            .get(i)
+            .copied()
+            .unwrap_or_else(chrono::Duration::zero)
+    }
+
+    /// The wait after `attempts` failed attempts of item `key`, with this policy's
+    /// jitter: the same key and attempt always get the same wait.
+    pub fn retry_delay(&self, attempts: u32, key: &str) -> chrono::Duration {
+        let base = self.backoff(attempts);
+        if !self.jitter {
+            return base;
+        }
+        use sha2::{Digest, Sha256};
+        let d = Sha256::digest(format!("{key}\0{attempts}").as_bytes());
+        let r = u16::from_be_bytes([d[0], d[1]]) as i64; // 0..=65535
+        let per_mille = (r * 2 * JITTER_PERCENT * 10) / 65535 - JITTER_PERCENT * 10; // ±200‰
+        base + chrono::Duration::milliseconds(base.num_milliseconds() * per_mille / 1000)
+    }
+
+    /// The time from the first attempt to the last, before jitter.
+    pub fn span(&self) -> chrono::Duration {
+        self.schedule
+            .iter()
+            .fold(chrono::Duration::zero(), |a, d| a + *d)
     }
 }
 
 impl Default for DeliveryPolicy {
     fn default() -> Self {
         DeliveryPolicy {
-            max_attempts: 5,
-            backoff_initial: chrono::Duration::seconds(2),
-            backoff_max: chrono::Duration::minutes(5),
+            schedule: DEFAULT_SCHEDULE
+                .iter()
+                .map(|d| parse_duration(d).expect("the default schedule parses"))
+                .collect(),
+            jitter: true,
         }
     }
+}
+
+/// A duration setting: a whole number and a unit, `ms`, `s`, `m`, `h` or `d`
+/// (`"250ms"`, `"90s"`, `"5m"`, `"72h"`, `"30d"`); at most 365 days.
+pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let bad = || {
+        format!("{s:?} is not a duration: write a number and a unit, e.g. \"90s\", \"5m\", \"72h\", \"30d\"")
+    };
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let ms = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(bad()),
+    };
+    let total = n.checked_mul(ms).ok_or_else(bad)?;
+    if total > 365 * 86_400_000 {
+        return Err(format!("{s:?} is longer than 365 days"));
+    }
+    Ok(chrono::Duration::milliseconds(total))
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +353,7 @@ struct RawServer {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawDelivery {
+    schedule: Option<Spanned<Vec<Spanned<String>>>>,
     max_attempts: Option<Spanned<i64>>,
     backoff_initial_ms: Option<Spanned<i64>>,
     backoff_max_ms: Option<Spanned<i64>>,
@@ -337,7 +458,7 @@ fn resolve_secret(
 ) -> Option<Secret> {
     match (secret, secret_env) {
         (Some(s), None) => {
-            if s.get_ref().is_empty() {
+            if s.get_ref().trim().is_empty() {
                 p.at(s.span(), format!("{path}.secret"), "is empty");
                 None
             } else {
@@ -345,7 +466,7 @@ fn resolve_secret(
             }
         }
         (None, Some(e)) => match env(e.get_ref()) {
-            Some(v) if !v.is_empty() => Some(Secret::new(v)),
+            Some(v) if !v.trim().is_empty() => Some(Secret::new(v)),
             _ => {
                 p.at(
                     e.span(),
@@ -376,6 +497,11 @@ impl Config {
     /// The built-in demo configuration.
     pub fn demo() -> Config {
         Config::from_toml_str(DEMO_TOML, "<demo>", &|_| None).expect("demo config is valid")
+    }
+
+    /// The text of the built-in demo configuration (tests build on it).
+    pub fn demo_text() -> &'static str {
+        DEMO_TOML
     }
 
     /// Reads and validates a file; environment variables come from the process.
@@ -467,22 +593,71 @@ impl Config {
                 None
             }
         };
-        if let Some(n) = int_in(&raw.delivery.max_attempts, "delivery.max_attempts", 1..=50) {
-            delivery.max_attempts = n as u32;
-        }
-        if let Some(n) = int_in(
+        let legacy_attempts = int_in(&raw.delivery.max_attempts, "delivery.max_attempts", 1..=50);
+        let legacy_initial = int_in(
             &raw.delivery.backoff_initial_ms,
             "delivery.backoff_initial_ms",
             1..=3_600_000,
-        ) {
-            delivery.backoff_initial = chrono::Duration::milliseconds(n);
-        }
-        if let Some(n) = int_in(
+        );
+        let legacy_max = int_in(
             &raw.delivery.backoff_max_ms,
             "delivery.backoff_max_ms",
             1..=86_400_000,
-        ) {
-            delivery.backoff_max = chrono::Duration::milliseconds(n);
+        );
+        let legacy_set = raw.delivery.max_attempts.is_some()
+            || raw.delivery.backoff_initial_ms.is_some()
+            || raw.delivery.backoff_max_ms.is_some();
+        if let Some(schedule) = &raw.delivery.schedule {
+            if legacy_set {
+                p.at(
+                    schedule.span(),
+                    "delivery.schedule",
+                    "set either schedule or max_attempts / backoff_initial_ms / backoff_max_ms, not both",
+                );
+            }
+            let mut waits = Vec::new();
+            for (j, d) in schedule.get_ref().iter().enumerate() {
+                match parse_duration(d.get_ref()) {
+                    Ok(w) if w > chrono::Duration::zero() => waits.push(w),
+                    Ok(_) => p.at(
+                        d.span(),
+                        format!("delivery.schedule[{j}]"),
+                        "must be longer than 0",
+                    ),
+                    Err(e) => p.at(d.span(), format!("delivery.schedule[{j}]"), e),
+                }
+            }
+            if schedule.get_ref().len() > 49 {
+                p.at(
+                    schedule.span(),
+                    "delivery.schedule",
+                    "has more than 49 retries",
+                );
+            }
+            delivery = DeliveryPolicy {
+                schedule: waits,
+                jitter: true,
+            };
+        } else if legacy_set {
+            if let (Some(i), Some(m), Some(span)) = (
+                legacy_initial,
+                legacy_max,
+                raw.delivery.backoff_initial_ms.as_ref().map(|v| v.span()),
+            ) {
+                if i > m {
+                    p.at(
+                        span,
+                        "delivery.backoff_initial_ms",
+                        format!("is larger than backoff_max_ms ({m})"),
+                    );
+                }
+            }
+            // the older keys, with their older defaults for the ones not set
+            delivery = DeliveryPolicy::doubling(
+                legacy_attempts.map_or(5, |n| n as u32),
+                chrono::Duration::milliseconds(legacy_initial.unwrap_or(2_000)),
+                chrono::Duration::milliseconds(legacy_max.unwrap_or(300_000)),
+            );
         }
 
         // [[source]]
@@ -639,6 +814,13 @@ impl Config {
                         );
                         None
                     }
+                    (Some(k), Some(u)) => match check_notify_url(*k, u.get_ref()) {
+                        Ok(()) => Some(u.get_ref().clone()),
+                        Err(e) => {
+                            p.at(u.span(), format!("{npath}.url"), e);
+                            None
+                        }
+                    },
                     (_, u) => u.as_ref().map(|u| u.get_ref().clone()),
                 };
                 let secret = resolve_secret(
@@ -868,6 +1050,56 @@ mod tests {
     }
 
     #[test]
+    fn notify_urls_that_would_leak_or_reach_the_wrong_place_are_refused() {
+        let entry = |kind: &str, url: &str| {
+            format!("[[team.notify]]\nkind = \"{kind}\"\nurl = \"{url}\"\n")
+        };
+        for (kind, url, says) in [
+            ("slack", "http://hooks.slack.com/services/T/B/C", "https://"),
+            ("webhook", "https://user:pw@crm.example/h", "credentials"),
+            (
+                "webhook",
+                "http://169.254.169.254/latest/meta-data",
+                "link-local",
+            ),
+            ("webhook", "http://[fe80::1]/x", "link-local"),
+            ("webhook", "http://metadata.google.internal/x", "metadata"),
+            ("webhook", "https:///path-only", "no host"),
+            ("slack", "https://", "no host"),
+        ] {
+            let problems = load(&team_with(&entry(kind, url))).unwrap_err();
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.to_string().contains("team[0].notify[0].url")
+                        && p.to_string().contains(says)),
+                "{url}: {problems:?}"
+            );
+        }
+        for (kind, url) in [
+            ("slack", "http://127.0.0.1:9/slack"),
+            ("slack", "http://localhost:9/slack"),
+            ("slack", "https://hooks.slack.com/services/T/B/C"),
+            ("webhook", "http://127.0.0.1:9/crm"),
+            ("webhook", "https://crm.example:8443/h?x=a@b"),
+        ] {
+            assert!(load(&team_with(&entry(kind, url))).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_blank_api_token_is_refused() {
+        let base = team_with("[[team.notify]]\nkind = \"console\"\n");
+        let problems = load(&format!("[server]\napi_token = \"  \"\n{base}")).unwrap_err();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.to_string().contains("api_token") && p.to_string().contains("is empty")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
     fn explicit_notify_ids_are_checked() {
         let named = |id: &str| format!("[[team.notify]]\nid = \"{id}\"\nkind = \"console\"\n");
         for bad in ["", "Crm", "-x", "a.b", "a b", &"x".repeat(41)] {
@@ -999,14 +1231,113 @@ hot_actions = ["payment_requested"]
 
     #[test]
     fn backoff_doubles_and_caps() {
-        let p = DeliveryPolicy {
-            max_attempts: 5,
-            backoff_initial: chrono::Duration::milliseconds(100),
-            backoff_max: chrono::Duration::milliseconds(350),
-        };
+        let p = DeliveryPolicy::doubling(
+            5,
+            chrono::Duration::milliseconds(100),
+            chrono::Duration::milliseconds(350),
+        );
         assert_eq!(p.backoff(1).num_milliseconds(), 100);
         assert_eq!(p.backoff(2).num_milliseconds(), 200);
         assert_eq!(p.backoff(3).num_milliseconds(), 350);
         assert_eq!(p.backoff(40).num_milliseconds(), 350);
+        assert_eq!(p.max_attempts(), 5);
+        assert_eq!(
+            p.retry_delay(2, "x"),
+            p.backoff(2),
+            "no jitter on the doubling keys"
+        );
+    }
+
+    #[test]
+    fn the_default_schedule_keeps_trying_for_more_than_a_day_with_jitter() {
+        let p = DeliveryPolicy::default();
+        let secs: Vec<i64> = p.schedule.iter().map(|d| d.num_seconds()).collect();
+        assert_eq!(secs, [5, 300, 1800, 7200, 18000, 36000, 36000]);
+        assert_eq!(p.max_attempts(), 8);
+        assert!(p.span() >= chrono::Duration::hours(24), "{:?}", p.span());
+        let mut seen = BTreeSet::new();
+        for i in 0..200 {
+            let key = format!("ld_{i}.sales.console");
+            let d = p.retry_delay(1, &key).num_milliseconds();
+            assert!((4_000..=6_000).contains(&d), "{d} ms is not 5 s ± 20%");
+            assert_eq!(
+                p.retry_delay(1, &key).num_milliseconds(),
+                d,
+                "stable per key"
+            );
+            seen.insert(d);
+        }
+        assert!(
+            seen.len() > 100,
+            "jitter spreads the waits: {} distinct",
+            seen.len()
+        );
+    }
+
+    #[test]
+    fn durations_are_a_number_and_a_unit() {
+        let ms = |s: &str| parse_duration(s).map(|d| d.num_milliseconds());
+        assert_eq!(ms("250ms"), Ok(250));
+        assert_eq!(ms("90s"), Ok(90_000));
+        assert_eq!(ms("5m"), Ok(300_000));
+        assert_eq!(ms("72h"), Ok(259_200_000));
+        assert_eq!(ms("30d"), Ok(2_592_000_000));
+        for bad in [
+            "",
+            "5",
+            "m",
+            "5 m",
+            "-5s",
+            "1.5h",
+            "5w",
+            "366d",
+            "99999999999999999999s",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_schedule_is_configured_as_strings_and_not_together_with_the_older_keys() {
+        let base = team_with("[[team.notify]]\nkind = \"console\"\n");
+        let cfg = load(&format!(
+            "[delivery]\nschedule = [\"1s\", \"90s\", \"2h\"]\n{base}"
+        ))
+        .unwrap();
+        assert_eq!(cfg.delivery.max_attempts(), 4);
+        assert_eq!(cfg.delivery.backoff(2), chrono::Duration::seconds(90));
+        assert!(cfg.delivery.jitter);
+        let old = load(&format!(
+            "[delivery]\nmax_attempts = 3\nbackoff_initial_ms = 50\n{base}"
+        ))
+        .unwrap();
+        assert_eq!(old.delivery.max_attempts(), 3);
+        assert_eq!(
+            old.delivery.retry_delay(2, "x"),
+            chrono::Duration::milliseconds(100)
+        );
+        let both = load(&format!(
+            "[delivery]\nschedule = [\"5s\"]\nmax_attempts = 3\n{base}"
+        ))
+        .unwrap_err();
+        assert!(
+            both.iter().any(|p| p
+                .to_string()
+                .contains("delivery.schedule: set either schedule or max_attempts")),
+            "{both:?}"
+        );
+        let bad = load(&format!(
+            "[delivery]\nschedule = [\"5s\", \"soon\", \"0s\"]\n{base}"
+        ))
+        .unwrap_err();
+        let text: String = bad.iter().map(|p| format!("{p}\n")).collect();
+        assert!(
+            text.contains("delivery.schedule[1]") && text.contains("not a duration"),
+            "{text}"
+        );
+        assert!(
+            text.contains("delivery.schedule[2]: must be longer than 0"),
+            "{text}"
+        );
     }
 }

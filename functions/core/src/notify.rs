@@ -16,8 +16,36 @@ use crate::store::Notification;
 pub enum NotifyError {
     #[error("{0}")]
     Retryable(String),
+    /// Retryable, but the receiver asked not to be tried again before `after` has
+    /// passed (`Retry-After` on a 429 or 503).
+    #[error("{error}")]
+    RetryAfter {
+        error: String,
+        after: chrono::Duration,
+    },
     #[error("{0}")]
     Permanent(String),
+}
+
+/// The longest `Retry-After` honoured; a receiver asking for more is tried after a day.
+pub fn max_retry_after() -> chrono::Duration {
+    chrono::Duration::hours(24)
+}
+
+/// A `Retry-After` value (delay-seconds or an HTTP date, RFC 9110 §10.2.3) as a delay
+/// from `now`, capped at [`max_retry_after`]; `None` if it is neither.
+pub fn parse_retry_after(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::Duration> {
+    let v = value.trim();
+    let after = if let Ok(secs) = v.parse::<u64>() {
+        chrono::Duration::seconds(secs.min(max_retry_after().num_seconds() as u64) as i64)
+    } else {
+        let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+        (at.with_timezone(&chrono::Utc) - now).max(chrono::Duration::zero())
+    };
+    Some(after.min(max_retry_after()))
 }
 
 /// Everything a notifier needs to send one notification.
@@ -132,9 +160,10 @@ pub fn webhook_message(lead: &Lead, notification: &Notification, link: &str) -> 
     })
 }
 
-/// One console line; contact details masked (the console is a log).
+/// One console line; contact details masked (the console is a log) and control
+/// characters escaped, so text a buyer controls cannot fake a line or clear the terminal.
 pub fn console_line(lead: &Lead, team: &str, link: &str) -> String {
-    format!(
+    let line = format!(
         "HOT LEAD [{team}] {} via {} ({}) score {} contact {} campaign {} — {} — {link}",
         lead.action,
         lead.source_id,
@@ -143,7 +172,8 @@ pub fn console_line(lead: &Lead, team: &str, link: &str) -> String {
         lead.contact.masked(),
         campaign(lead),
         why(lead),
-    )
+    );
+    crate::mask::printable(&line).into_owned()
 }
 
 #[cfg(test)]
@@ -200,10 +230,48 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_takes_seconds_or_an_http_date_and_is_capped_at_a_day() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            parse_retry_after("30", now),
+            Some(chrono::Duration::seconds(30))
+        );
+        assert_eq!(
+            parse_retry_after(" 0 ", now),
+            Some(chrono::Duration::zero())
+        );
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 2026 00:02:00 GMT", now),
+            Some(chrono::Duration::minutes(2))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 31 Dec 2025 23:00:00 GMT", now),
+            Some(chrono::Duration::zero()),
+            "a date in the past: now"
+        );
+        assert_eq!(
+            parse_retry_after("999999", now),
+            Some(chrono::Duration::hours(24))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
+    }
+
+    #[test]
     fn console_line_masks_contact_details() {
         let l = console_line(&lead(), "web", "http://x/leads/ld_1");
         assert!(!l.contains("ana@example.com"));
         assert!(l.contains("a***@example.com"));
         assert!(l.contains("demo_request"));
+    }
+
+    #[test]
+    fn console_line_escapes_control_characters_from_the_sender() {
+        let mut l = lead();
+        l.utm.campaign = Some("x\nHOT LEAD [fake] \u{1b}[2J".into());
+        l.source_id = "src\r".into();
+        let line = console_line(&l, "web", "http://x/leads/ld_1");
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert!(line.contains("x\\nHOT LEAD [fake] \\u{1b}[2J"), "{line}");
     }
 }

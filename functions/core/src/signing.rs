@@ -46,10 +46,20 @@ pub fn key(secret: &str) -> Result<Vec<u8>, SignatureError> {
 /// Whether `secret` is a Standard Webhooks secret, exactly as written (configuration
 /// checks: `whsec_` + base64 of a non-empty key, the prefix optional).
 pub fn check_secret(secret: &str) -> Result<(), String> {
-    decode_key(secret)
-        .map(drop)
-        .map_err(|_| "a Standard Webhooks secret must be whsec_ followed by base64".into())
+    let key = decode_key(secret)
+        .map_err(|_| "a Standard Webhooks secret must be whsec_ followed by base64".to_string())?;
+    if key.len() < MIN_KEY_BYTES {
+        return Err(format!(
+            "a Standard Webhooks key must be at least {MIN_KEY_BYTES} bytes (this one is {})",
+            key.len()
+        ));
+    }
+    Ok(())
 }
+
+/// The shortest key a configured `whsec_` secret may carry (Standard Webhooks keys are
+/// 24–64 bytes; 16 is the floor below which an HMAC key is guessable).
+pub const MIN_KEY_BYTES: usize = 16;
 
 fn mac(key: &[u8], id: &str, timestamp: &str, body: &[u8]) -> [u8; 32] {
     hmac_sha256(
@@ -267,6 +277,11 @@ mod tests {
                 "{bad:?}"
             );
         }
+        // too short a key (10 bytes)
+        assert_eq!(
+            check_secret("whsec_c2hvcnQta2V5IQ==").unwrap_err(),
+            "a Standard Webhooks key must be at least 16 bytes (this one is 10)"
+        );
         // a receiver is more lenient: surrounding whitespace is dropped
         assert!(key(&format!(" {SECRET} ")).is_ok());
     }

@@ -305,7 +305,7 @@ fn expected_problem_lines(d: &Doc, at: &BTreeMap<String, usize>) -> Option<BTree
             lines.insert(line("server.raw_payload_ttl_hours"));
         }
     }
-    if s(&d.api_token).is_some_and(|t| t.is_empty()) {
+    if s(&d.api_token).is_some_and(|t| t.trim().is_empty()) {
         lines.insert(line("server.api_token"));
     }
     let ranges: [(&Option<Val>, &str, std::ops::RangeInclusive<i64>); 3] = [
@@ -320,6 +320,12 @@ fn expected_problem_lines(d: &Doc, at: &BTreeMap<String, usize>) -> Option<BTree
     for (v, p, r) in ranges {
         if int(v).is_some_and(|i| !r.contains(&i)) {
             lines.insert(line(p));
+        }
+    }
+    // both in range, the first wait larger than the cap
+    if let (Some(i), Some(m)) = (int(&d.backoff_initial_ms), int(&d.backoff_max_ms)) {
+        if (1..=3_600_000).contains(&i) && (1..=86_400_000).contains(&m) && i > m {
+            lines.insert(line("delivery.backoff_initial_ms"));
         }
     }
 
@@ -988,6 +994,6 @@ proptest! {
                 prop_assert_eq!(secret.map(|s| s.expose()), ns.secret.as_ref().and_then(Val::str));
             }
         }
-        prop_assert_eq!(c.delivery.max_attempts, 3);
+        prop_assert_eq!(c.delivery.max_attempts(), 3);
     }
 }

@@ -4,11 +4,14 @@
 //! - **DynamoDB Stream batches.** Only `INSERT`s of outbox notification items matter (the
 //!   template's filter passes only those; anything else is skipped here too). Each record
 //!   is handled on its own: its notification is re-read (consistently) from the table and
-//!   sent only while still pending, so a retried batch never re-sends what already went
-//!   out. A record whose notification failed and stays due for another attempt, whose
-//!   image is unreadable, or whose attempt could not be recorded is reported in
-//!   `batchItemFailures`; Lambda retries from it (bounded, with bisect) and finally hands
-//!   it to the on-failure queue.
+//!   given its **first** attempt only (still pending, never tried, due), so a retried
+//!   batch never re-sends what already went out. A failed attempt is recorded with its
+//!   retry time and the record reported as done: later attempts belong to the sweep, on
+//!   the backoff schedule (retrying from the stream would spend every attempt in seconds
+//!   and hold up the shard for every team). Only a record whose image is unreadable, or
+//!   whose attempt could not be read or recorded, is reported in `batchItemFailures`;
+//!   Lambda retries from it (bounded, with bisect) and finally hands it to the
+//!   on-failure queue.
 //! - **The scheduled sweep** (EventBridge, every minute): claims due pending
 //!   notifications (with a lease, so concurrent sweeps never double-send) and delivers
 //!   them: retries after backoff, and anything a stream retry gave up on. After
@@ -56,19 +59,25 @@ pub async fn handle_batch(
     response
 }
 
-/// Delivers one notification if it is still pending; `true` when it must be retried.
+/// Gives a notification its first attempt if it is pending, untried and due; `true`
+/// only when the store could not be read or the attempt not recorded (the record must
+/// be retried). A failed send is recorded with its retry time and is the sweep's.
 async fn deliver_by_id(dispatcher: &Dispatcher, config: &Config, id: &str) -> bool {
     match dispatcher.store.get_notification(id).await {
-        Ok(Some(n)) if n.state == DeliveryState::Pending => {
+        Ok(Some(n))
+            if n.state == DeliveryState::Pending
+                && n.attempts == 0
+                && n.next_attempt_at <= dispatcher.clock.now() =>
+        {
             match dispatcher.deliver(config, &n).await {
-                Ok(after) => after.state == DeliveryState::Pending,
+                Ok(_) => false,
                 Err(e) => {
                     tracing::error!(notification = %id, error = %e, "cannot record the attempt");
                     true
                 }
             }
         }
-        Ok(Some(_)) => false, // already sent or dead: nothing to do
+        Ok(Some(_)) => false, // sent, dead, or already tried: the sweep's
         Ok(None) => {
             tracing::warn!(notification = %id, "notification not found");
             false

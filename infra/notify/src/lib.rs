@@ -30,6 +30,9 @@ impl HttpNotifier {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("handoff/", env!("CARGO_PKG_VERSION")))
+            // A redirect would re-send the signed body elsewhere (307) or turn the POST
+            // into a GET (302): never followed, a 3xx is a failed attempt.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("HTTP client builds");
         HttpNotifier { client, console }
@@ -40,6 +43,7 @@ impl HttpNotifier {
         url: &str,
         body: Vec<u8>,
         headers: &[(String, String)],
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), NotifyError> {
         let mut req = self
             .client
@@ -57,12 +61,30 @@ impl HttpNotifier {
         if status.is_success() {
             return Ok(());
         }
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| handoff_core::mask::printable(v).into_owned())
+        };
+        if status.is_redirection() {
+            let to = header(reqwest::header::LOCATION).unwrap_or_else(|| "nowhere".into());
+            return Err(NotifyError::Retryable(format!(
+                "receiver answered {status} redirecting to {to}; notifications never follow redirects"
+            )));
+        }
         let msg = format!("receiver answered {status}");
-        // 4xx other than timeout / too-many-requests will not get better by retrying.
-        if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
-            Err(NotifyError::Permanent(msg))
-        } else {
-            Err(NotifyError::Retryable(msg))
+        let retry_after =
+            header(reqwest::header::RETRY_AFTER).and_then(|v| notify::parse_retry_after(&v, now));
+        match (status.as_u16(), retry_after) {
+            (429 | 503, Some(after)) => Err(NotifyError::RetryAfter {
+                error: format!("{msg} (Retry-After {}s)", after.num_seconds()),
+                after,
+            }),
+            // 4xx other than timeout / too-many-requests will not get better by retrying.
+            (408 | 429, _) => Err(NotifyError::Retryable(msg)),
+            _ if status.is_client_error() => Err(NotifyError::Permanent(msg)),
+            _ => Err(NotifyError::Retryable(msg)),
         }
     }
 }
@@ -102,8 +124,13 @@ impl Notifier for HttpNotifier {
             }
             Target::Slack { url } => {
                 let body = notify::slack_message(out.lead, &out.link);
-                self.post(url, serde_json::to_vec(&body).unwrap_or_default(), &[])
-                    .await
+                self.post(
+                    url,
+                    serde_json::to_vec(&body).unwrap_or_default(),
+                    &[],
+                    out.now,
+                )
+                .await
             }
             Target::Webhook { url, secret } => {
                 let body = serde_json::to_vec(&notify::webhook_message(
@@ -121,7 +148,7 @@ impl Notifier for HttpNotifier {
                     }
                     None => vec![("webhook-id".into(), out.notification.id.clone())],
                 };
-                self.post(url, body, &headers).await
+                self.post(url, body, &headers, out.now).await
             }
         }
     }

@@ -66,16 +66,22 @@ impl Dispatcher {
         let attempt = match result {
             Ok(()) => Attempt::Sent,
             Err(NotifyError::Permanent(error)) => Attempt::Dead { error },
-            Err(NotifyError::Retryable(error)) => {
+            Err(e @ (NotifyError::Retryable(_) | NotifyError::RetryAfter { .. })) => {
                 let attempts = n.attempts + 1;
-                if attempts >= config.delivery.max_attempts {
+                let (error, asked) = match e {
+                    NotifyError::RetryAfter { error, after } => (error, after),
+                    other => (other.to_string(), chrono::Duration::zero()),
+                };
+                if attempts >= config.delivery.max_attempts() {
                     Attempt::Dead {
                         error: format!("gave up after {attempts} attempts: {error}"),
                     }
                 } else {
+                    // not before the receiver asked (Retry-After), and not before the backoff
                     Attempt::Retry {
                         error,
-                        next_attempt_at: now + config.delivery.backoff(attempts),
+                        next_attempt_at: now
+                            + config.delivery.retry_delay(attempts, &n.id).max(asked),
                     }
                 }
             }
