@@ -129,3 +129,84 @@ async fn a_lead_whose_notifications_cannot_be_read_is_a_503_not_an_empty_list() 
     assert_eq!(r.json_body()["error"], "store_unavailable");
     assert_eq!(r.header("content-type"), Some("application/json"));
 }
+
+fn app_with_token(dir: &std::path::Path) -> App {
+    let text = format!(
+        "[server]\napi_token = \"tok-123\"\n{}",
+        &Config::demo_text()
+    );
+    let config = Config::from_toml_str(&text, "api.toml", &|_| None).expect("config");
+    App::new(
+        config,
+        Arc::new(EmbeddedStore::open(dir).unwrap()),
+        Arc::new(SystemClock),
+    )
+}
+
+async fn get_with(app: &App, path_and_query: &str, auth: Option<&str>) -> (u16, serde_json::Value) {
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path_and_query, None),
+    };
+    let mut headers = Headers::new();
+    if let Some(a) = auth {
+        headers.insert("authorization", a);
+    }
+    let r = app
+        .handle(Request {
+            method: "GET",
+            path,
+            query,
+            headers: &headers,
+            body: b"",
+        })
+        .await;
+    (r.status, r.json_body())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_bearer_scheme_is_case_insensitive_and_nothing_else_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_token(dir.path());
+    for ok in [
+        "Bearer tok-123",
+        "bearer tok-123",
+        "BEARER tok-123",
+        "BeArEr tok-123",
+    ] {
+        assert_eq!(get_with(&app, "/leads", Some(ok)).await.0, 200, "{ok}");
+    }
+    for bad in [
+        "Bearer tok-12",
+        "Bearertok-123",
+        "Basic tok-123",
+        "tok-123",
+        "Bearer ",
+        "",
+    ] {
+        let (st, b) = get_with(&app, "/leads", Some(bad)).await;
+        assert_eq!(
+            (st, b["error"].as_str()),
+            (401, Some("unauthorized")),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(get_with(&app, "/leads", None).await.0, 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_cursor_is_the_first_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_token(dir.path());
+    for n in 0..3 {
+        let new = sample_new_lead("demo-b2b", &format!("c-{n}"), Stage::Hot, t0());
+        app.store.insert_lead(new).await.unwrap();
+    }
+    let auth = Some("Bearer tok-123");
+    let (st, first) = get_with(&app, "/leads?limit=2", auth).await;
+    assert_eq!(st, 200);
+    let (st, empty) = get_with(&app, "/leads?limit=2&cursor=", auth).await;
+    assert_eq!(st, 200, "{empty}");
+    assert_eq!(empty["leads"], first["leads"]);
+    assert_eq!(empty["leads"].as_array().unwrap().len(), 2);
+}

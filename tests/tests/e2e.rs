@@ -312,3 +312,51 @@ async fn rejected_requests_get_their_documented_status_and_store_nothing() {
     let (st, b) = get(&c, &s.url("/healthz"), None).await;
     assert_eq!((st, b["status"].as_str()), (200, Some("ok")));
 }
+
+/// Text a sender controls (a delivery id, a UTM campaign) cannot fake a log line or a
+/// console notification, or drive the terminal: control characters are escaped.
+#[tokio::test(flavor = "multi_thread")]
+async fn sender_text_cannot_inject_log_lines_or_terminal_codes() {
+    let hook = Receiver::start(0, 200).await;
+    let slack = Receiver::start(0, 200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(
+        Some(&config(&hook.url("/crm"), &slack.url("/slack"))),
+        &dir.path().join("d"),
+    );
+    let mut ev = event(Action::QuoteRequest, "inj@example.com", None);
+    ev.utm.campaign = Some("x\nHOT LEAD [fake] forged\u{1b}[2J".into());
+    let (st, b) = send(
+        &s,
+        "form",
+        typeform::KIND,
+        "tf-secret",
+        &ev,
+        "evt-1\nERROR forged log line\u{1b}[2J",
+    )
+    .await;
+    assert_eq!(st, 202, "{b}");
+    hook.wait_for(1, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (out, err) = (s.stdout_text(), s.stderr_text());
+    for (name, text) in [("stdout", &out), ("stderr", &err)] {
+        assert!(
+            !text.contains('\u{1b}'),
+            "{name} carries an escape code: {text:?}"
+        );
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("ERROR forged") || l.starts_with("HOT LEAD [fake]")),
+            "{name} has a forged line: {text}"
+        );
+    }
+    assert!(
+        out.contains("HOT LEAD [web]"),
+        "the real console line is there: {out}"
+    );
+    assert!(
+        out.contains("x\\nHOT LEAD [fake] forged\\u{1b}[2J"),
+        "escaped, not dropped: {out}"
+    );
+}

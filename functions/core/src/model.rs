@@ -161,7 +161,13 @@ impl LeadEvent {
             return Err("contact.email or contact.phone is required".into());
         }
         if let Some(e) = &self.contact.email {
-            if !e.contains('@') || e.len() > 320 {
+            // one address: exactly one `@`, something on both sides, no spaces
+            let one = e.split('@').count() == 2
+                && e.split('@').all(|part| !part.is_empty())
+                && !e
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == ',');
+            if !one || e.len() > 320 {
                 return Err("contact.email is not an e-mail address".into());
             }
         }
@@ -292,6 +298,19 @@ mod tests {
         )
         .unwrap();
         assert!(e.validate().is_ok());
+        for not_one in [
+            "x@ana.lopez@gmail.com",
+            "a@b.com, c@d.com",
+            "ana@",
+            "@example.com",
+            "ana lopez@example.com",
+        ] {
+            let e: LeadEvent = serde_json::from_value(serde_json::json!({
+                "action": "demo_request", "contact": {"email": not_one}
+            }))
+            .unwrap();
+            assert!(e.validate().is_err(), "{not_one}");
+        }
         assert!(serde_json::from_str::<LeadEvent>(r#"{"action":"buy"}"#).is_err());
     }
 

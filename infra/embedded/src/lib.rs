@@ -25,7 +25,8 @@
 //! rebuilt from the data tables — in one transaction, so a crash leaves the old store.
 //!
 //! Newest-first listings read the time indexes backwards; a lead cursor is the hex of
-//! the last key's `{ts}|{id}` part. Each call is one redb transaction run on tokio's
+//! the last index key shown (`{stage or all}|{ts}|{id}`), so it only continues its own
+//! listing. Each call is one redb transaction run on tokio's
 //! blocking pool; redb serialises write transactions, so `insert_lead`'s "check the id is
 //! absent, then write everything" is atomic and concurrent inserts of one id create once.
 
@@ -461,10 +462,11 @@ impl Leads for EmbeddedStore {
         let prefix = format!("{scope}|");
         let upper = match &query.cursor {
             None => prefix_end(scope),
+            // The whole index key of the last lead shown, so a cursor names its listing:
+            // one from another stage's listing (or not from this store) is refused.
             Some(c) => match hex::decode(c).ok().and_then(|b| String::from_utf8(b).ok()) {
-                Some(after) => format!("{prefix}{after}"),
-                // Not a cursor this store handed out.
-                None => return Err(StoreError::InvalidCursor),
+                Some(key) if key.len() > prefix.len() && key.starts_with(&prefix) => key,
+                _ => return Err(StoreError::InvalidCursor),
             },
         };
         self.run(move |db| {
@@ -483,7 +485,7 @@ impl Leads for EmbeddedStore {
                 let id = id.value();
                 let v = leads.get(id)?.ok_or_else(|| missing("lead", id))?;
                 items.push(decode::<Lead>("lead", id, v.value())?);
-                last_key = Some(key.value()[prefix.len()..].to_owned());
+                last_key = Some(key.value().to_owned());
             }
             Ok(Page {
                 items,

@@ -45,6 +45,7 @@ contract_tests!(
         list_leads_newest_first,
         list_leads_by_stage,
         list_leads_limit_and_paging,
+        list_leads_refuses_foreign_cursors,
     ],
     outbox: [
         claim_due_oldest_first_with_limit,

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use super::{ApiError, HandlerFuture, Params, Request, Response};
 use crate::app::App;
 use crate::intake::{intake, Intake, IntakeError};
+use crate::mask::printable;
 use crate::model::Lead;
 use crate::store::{Inserted, NewLead, RejectedDelivery};
 
@@ -30,17 +31,17 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
     let (lead, outbox) = match intake(&config, source_id, req.headers, req.body, now) {
         Ok(Intake::Lead { lead, outbox }) => (lead, outbox),
         Ok(Intake::Ignored { reason }) => {
-            tracing::info!(source_id, %reason, "delivery ignored");
+            tracing::info!(source_id, reason = %printable(&reason), "delivery ignored");
             return Response::json(200, json!({"ignored": true, "reason": reason}));
         }
         Err(IntakeError::UnknownSource(_)) => return unknown_source(source_id),
         Err(IntakeError::PayloadTooLarge) => return Response::payload_too_large(),
         Err(IntakeError::InvalidSignature(e)) => {
-            tracing::warn!(source_id, error = %e, "invalid signature");
+            tracing::warn!(source_id, error = %printable(&e.to_string()), "invalid signature");
             return ApiError::new(401, "invalid_signature", e.to_string()).into();
         }
         Err(IntakeError::Malformed(e)) => {
-            tracing::warn!(source_id, error = %e, "malformed payload");
+            tracing::warn!(source_id, error = %printable(&e.to_string()), "malformed payload");
             let body = req.body;
             let rejected = RejectedDelivery {
                 id: format!(
@@ -60,7 +61,8 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
             return ApiError::new(400, "malformed_payload", e.to_string()).into();
         }
     };
-    let delivery_id = lead.delivery_id.clone();
+    // the delivery id is the sender's text: escaped wherever it is logged
+    let delivery_id = printable(&lead.delivery_id).into_owned();
     let span = tracing::Span::current();
     span.record("delivery_id", delivery_id.as_str());
     span.record("lead_id", lead.id.as_str());

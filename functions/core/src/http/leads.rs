@@ -13,7 +13,8 @@ pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<
         let query = LeadQuery {
             stage: query::opt::<Stage>(q.get("stage"))?,
             limit: query::limit(q.get("limit"))?,
-            cursor: q.get("cursor").cloned(),
+            // `cursor=` (empty) is the first page, as no cursor is
+            cursor: q.get("cursor").filter(|c| !c.is_empty()).cloned(),
         };
         let page = app.store.list_leads(&query).await?;
         Ok(Response::json(

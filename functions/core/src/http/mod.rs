@@ -361,14 +361,13 @@ fn authorise(app: &App, access: Access, req: &Request<'_>) -> Result<(), ApiErro
                     ))
                 };
             };
+            // the scheme is case-insensitive (RFC 7235): Bearer, bearer, BEARER
             let given = req
                 .headers
                 .get("authorization")
-                .and_then(|h| {
-                    h.strip_prefix("Bearer ")
-                        .or_else(|| h.strip_prefix("bearer "))
-                })
-                .unwrap_or("");
+                .and_then(|h| h.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map_or("", |(_, token)| token.trim_start());
             if constant_time_eq(given.as_bytes(), token.expose().as_bytes()) {
                 Ok(())
             } else {

@@ -16,6 +16,7 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         list_leads_newest_first,
         list_leads_by_stage,
         list_leads_limit_and_paging,
+        list_leads_refuses_foreign_cursors,
     ]
 }
 
@@ -425,4 +426,63 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
     );
     leads.push(newer);
     assert_eq!(all_leads(store, None).await.len(), leads.len());
+}
+
+/// A cursor continues only the listing that handed it out: garbage, and a cursor of
+/// another stage's listing, are `InvalidCursor` (the caller's mistake: 400), never a
+/// store fault (503) or a page of the wrong listing.
+pub async fn list_leads_refuses_foreign_cursors(store: &dyn Leads) {
+    for (i, stage) in [Stage::Hot, Stage::Hot, Stage::Nurture, Stage::Nurture]
+        .into_iter()
+        .enumerate()
+    {
+        let new = sample_new_lead(
+            "web",
+            &format!("fc-{i}"),
+            stage,
+            t0() + Duration::seconds(i as i64),
+        );
+        insert(store, new).await;
+    }
+    let page = |stage, cursor: Option<String>| LeadQuery {
+        stage,
+        limit: 1,
+        cursor,
+    };
+    let hot = ok(
+        store.list_leads(&page(Some(Stage::Hot), None)).await,
+        "list_leads (hot)",
+    );
+    let cursor = hot
+        .next
+        .expect("store contract: a full page of hot leads has a next cursor");
+    let next = ok(
+        store
+            .list_leads(&page(Some(Stage::Hot), Some(cursor.clone())))
+            .await,
+        "list_leads (hot, next page)",
+    );
+    assert_eq!(
+        next.items.len(),
+        1,
+        "store contract: the hot cursor continues the hot listing"
+    );
+    for (stage, what) in [(Some(Stage::Nurture), "nurture"), (None, "all")] {
+        match store.list_leads(&page(stage, Some(cursor.clone()))).await {
+            Err(crate::store::StoreError::InvalidCursor) => {}
+            other => panic!(
+                "store contract: a hot listing's cursor on the {what} listing must be InvalidCursor, got {:?}",
+                other.map(|p| ids(&p.items))
+            ),
+        }
+    }
+    for bad in ["zz-not-a-cursor", "00", "e30", "%%%"] {
+        match store.list_leads(&page(None, Some(bad.into()))).await {
+            Err(crate::store::StoreError::InvalidCursor) => {}
+            other => panic!(
+                "store contract: cursor {bad:?} must be InvalidCursor, got {:?}",
+                other.map(|p| ids(&p.items))
+            ),
+        }
+    }
 }
