@@ -360,3 +360,76 @@ async fn sender_text_cannot_inject_log_lines_or_terminal_codes() {
         "escaped, not dropped: {out}"
     );
 }
+
+/// A delivery id reused for another event is a 409 (as Stripe answers a reused
+/// idempotency key) and kept in the rejected log; the same event again, even re-signed,
+/// stays a 200 duplicate; an unbounded id is a 400.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reused_delivery_id_with_another_event_is_a_conflict_not_a_silent_duplicate() {
+    let hook = Receiver::start(0, 200).await;
+    let slack = Receiver::start(0, 200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(
+        Some(&config(&hook.url("/crm"), &slack.url("/slack"))),
+        &dir.path().join("d"),
+    );
+    let nurture = event(Action::NewsletterSignup, "reuse@example.com", None);
+    let (st, first) = send(&s, "b2b", standard::KIND, STD_SECRET, &nurture, "msg_reuse").await;
+    assert_eq!(
+        (st, first["stage"].as_str()),
+        (202, Some("nurture")),
+        "{first}"
+    );
+
+    // the same event again, signed anew: a duplicate
+    let (st, again) = send(&s, "b2b", standard::KIND, STD_SECRET, &nurture, "msg_reuse").await;
+    assert_eq!(
+        (st, again["duplicate"].as_bool()),
+        (200, Some(true)),
+        "{again}"
+    );
+
+    // another (hot) event under the same id: refused, nothing stored, nothing notified
+    let hot = event(
+        Action::DemoRequest,
+        "reuse@example.com",
+        Some("demo please"),
+    );
+    let (st, b) = send(&s, "b2b", standard::KIND, STD_SECRET, &hot, "msg_reuse").await;
+    assert_eq!(
+        (st, b["error"].as_str()),
+        (409, Some("idempotency_conflict")),
+        "{b}"
+    );
+    let c = client();
+    let (_, lead) = get(
+        &c,
+        &s.url(&format!("/leads/{}", first["lead_id"].as_str().unwrap())),
+        None,
+    )
+    .await;
+    assert_eq!(
+        lead["action"], "newsletter_signup",
+        "the stored lead is unchanged"
+    );
+    let (_, rejected) = get(&c, &s.url("/deliveries/rejected"), None).await;
+    assert_eq!(
+        rejected["rejected"][0]["error"], "idempotency_conflict",
+        "{rejected}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        hook.received().is_empty(),
+        "no notification for a refused event"
+    );
+
+    // an unbounded delivery id
+    let long = "x".repeat(300);
+    let (st, b) = send(&s, "b2b", standard::KIND, STD_SECRET, &nurture, &long).await;
+    assert_eq!(
+        (st, b["error"].as_str()),
+        (400, Some("malformed_payload")),
+        "{b}"
+    );
+    assert!(b["detail"].as_str().unwrap().contains("at most 256"), "{b}");
+}

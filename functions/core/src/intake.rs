@@ -14,6 +14,10 @@ use crate::store::Notification;
 /// Largest webhook body accepted (256 KiB).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// Longest delivery id accepted (the provider's `webhook-id`, event id …): ids are keys
+/// and are logged, so an unbounded one is refused (400) rather than stored.
+pub const MAX_DELIVERY_ID_BYTES: usize = 256;
+
 /// What a verified delivery became.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // one per request; boxing buys nothing
@@ -76,6 +80,12 @@ pub fn intake(
         Parsed::Lead { delivery_id, event } => (delivery_id, event),
         Parsed::Ignored { reason } => return Ok(Intake::Ignored { reason }),
     };
+    if delivery_id.len() > MAX_DELIVERY_ID_BYTES {
+        return Err(IntakeError::Malformed(MalformedError(format!(
+            "the delivery id is {} bytes long; at most {MAX_DELIVERY_ID_BYTES} are accepted",
+            delivery_id.len()
+        ))));
+    }
     let lead = classify(config, source_id, source, delivery_id, event, now);
     let outbox = if lead.stage == Stage::Hot {
         crate::routing::route(config, &lead)

@@ -30,7 +30,8 @@ pub struct SendArgs {
     pub utm_source: Option<String>,
     #[arg(long)]
     pub utm_campaign: Option<String>,
-    /// Delivery id to use (default: a new one). Reuse one to try a redelivery.
+    /// Delivery id to use (default: a new one). Reuse one, with the same flags, to try a
+    /// redelivery; other flags under a used id are a 409 idempotency_conflict.
     #[arg(long)]
     pub delivery_id: Option<String>,
     /// Configuration file with the source (default: the built-in demo configuration).
@@ -98,7 +99,10 @@ pub async fn run(a: SendArgs) -> ExitCode {
             campaign: a.utm_campaign,
             ..Default::default()
         },
-        occurred_at: Some(chrono::Utc::now()),
+        // A redelivery (the same --delivery-id and flags) must be the same event, so an
+        // explicit id carries no send time (a different time would be another event:
+        // 409 idempotency_conflict).
+        occurred_at: a.delivery_id.is_none().then(chrono::Utc::now),
     };
     let delivery_id = a.delivery_id.unwrap_or_else(new_delivery_id);
     let now = chrono::Utc::now();

@@ -42,31 +42,24 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
         }
         Err(IntakeError::Malformed(e)) => {
             tracing::warn!(source_id, error = %printable(&e.to_string()), "malformed payload");
-            let body = req.body;
-            let rejected = RejectedDelivery {
-                id: format!(
-                    "rj_{}",
-                    &hex::encode(Sha256::digest([body, now.to_rfc3339().as_bytes()].concat()))
-                        [..20]
-                ),
-                source_id: source_id.to_string(),
-                received_at: now,
-                error: "malformed_payload".into(),
-                detail: e.to_string(),
-                excerpt: String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned(),
-            };
-            if let Err(se) = app.store.record_rejected(rejected).await {
-                tracing::error!(source_id, error = %se, "could not record a rejected delivery");
-            }
+            reject(
+                app,
+                source_id,
+                req.body,
+                now,
+                "malformed_payload",
+                &e.to_string(),
+            )
+            .await;
             return ApiError::new(400, "malformed_payload", e.to_string()).into();
         }
     };
-    // the delivery id is the sender's text: escaped wherever it is logged
     let delivery_id = printable(&lead.delivery_id).into_owned();
     let span = tracing::Span::current();
     span.record("delivery_id", delivery_id.as_str());
     span.record("lead_id", lead.id.as_str());
     let notify = !outbox.is_empty();
+    let new_lead = lead.clone();
     let new = NewLead {
         lead,
         outbox,
@@ -83,15 +76,81 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
             }
             Response::json(202, lead_answer(&lead, false))
         }
-        Ok(Inserted::Duplicate(lead)) => {
-            tracing::info!(source_id, delivery_id = %delivery_id, lead_id = %lead.id, "duplicate delivery");
-            Response::json(200, lead_answer(&lead, true))
+        Ok(Inserted::Duplicate(stored)) if same_event(&stored, &new_lead) => {
+            tracing::info!(source_id, delivery_id = %delivery_id, lead_id = %stored.id, "duplicate delivery");
+            Response::json(200, lead_answer(&stored, true))
+        }
+        Ok(Inserted::Duplicate(stored)) => {
+            // A reused delivery id with another event: answering "duplicate" would drop
+            // the new event silently (a hot request behind a newsletter signup, say).
+            tracing::warn!(source_id, delivery_id = %delivery_id, lead_id = %stored.id, "delivery id reused for another event");
+            let detail = format!(
+                "delivery id {delivery_id:?} was already used for another event (lead {}); send a new delivery id",
+                stored.id
+            );
+            reject(
+                app,
+                source_id,
+                req.body,
+                now,
+                "idempotency_conflict",
+                &detail,
+            )
+            .await;
+            ApiError::new(409, "idempotency_conflict", detail).into()
         }
         Err(e) => {
             tracing::error!(source_id, delivery_id = %delivery_id, error = %e, "store unavailable");
             ApiError::store_unavailable().into()
         }
     }
+}
+
+/// Keeps a refused delivery in the bounded rejected log (a failure to do so is logged;
+/// the refusal stands).
+async fn reject(
+    app: &App,
+    source_id: &str,
+    body: &[u8],
+    now: chrono::DateTime<chrono::Utc>,
+    error: &str,
+    detail: &str,
+) {
+    let rejected = RejectedDelivery {
+        id: format!(
+            "rj_{}",
+            &hex::encode(Sha256::digest([body, now.to_rfc3339().as_bytes()].concat()))[..20]
+        ),
+        source_id: source_id.to_string(),
+        received_at: now,
+        error: error.into(),
+        detail: detail.into(),
+        excerpt: String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned(),
+    };
+    if let Err(se) = app.store.record_rejected(rejected).await {
+        tracing::error!(source_id, error = %se, "could not record a rejected delivery");
+    }
+}
+
+/// Whether a redelivery carries the event already stored: the same action, contact,
+/// message, channel, campaign and time (re-serialised or re-signed bodies included).
+/// Readiness is not compared: a change of rules re-classifies, it is no new event.
+fn same_event(stored: &Lead, new: &Lead) -> bool {
+    (
+        stored.action,
+        &stored.contact,
+        &stored.message,
+        stored.channel,
+        &stored.utm,
+        stored.occurred_at,
+    ) == (
+        new.action,
+        &new.contact,
+        &new.message,
+        new.channel,
+        &new.utm,
+        new.occurred_at,
+    )
 }
 
 pub(super) fn unknown_source(id: &str) -> Response {
