@@ -15,6 +15,11 @@ use handoff_core::store::{DeliveryState, Leads, Notification, Outbox};
 use handoff_embedded::EmbeddedStore;
 use handoff_tests::Receiver;
 
+/// The drain loop's wait while deliveries are in flight.
+fn tick() -> tokio::time::Sleep {
+    tokio::time::sleep(StdDuration::from_millis(50))
+}
+
 const HOOK_SECRET: &str = "whsec_aGFuZG9mZi10ZXN0LXJlY2VpdmVyLXNlY3JldA==";
 
 fn config(url: &str) -> Config {
@@ -80,7 +85,7 @@ async fn drain_runs_due_jobs_once_waits_for_later_ones_and_signs_on_the_injected
         clock: clock.clone(),
     };
     assert_eq!(
-        drain(&d, &config, 8).await.unwrap(),
+        drain(&d, &config, 8, tick).await.unwrap(),
         1,
         "only the due job runs"
     );
@@ -96,7 +101,7 @@ async fn drain_runs_due_jobs_once_waits_for_later_ones_and_signs_on_the_injected
     assert_eq!((sent.state, sent.attempts), (DeliveryState::Sent, 1));
 
     assert_eq!(
-        drain(&d, &config, 8).await.unwrap(),
+        drain(&d, &config, 8, tick).await.unwrap(),
         0,
         "nothing is run twice"
     );
@@ -104,7 +109,7 @@ async fn drain_runs_due_jobs_once_waits_for_later_ones_and_signs_on_the_injected
 
     clock.advance(Duration::hours(1));
     assert_eq!(
-        drain(&d, &config, 8).await.unwrap(),
+        drain(&d, &config, 8, tick).await.unwrap(),
         1,
         "the later job, once due"
     );
@@ -136,7 +141,7 @@ async fn a_job_for_a_notify_entry_that_is_gone_is_a_dead_letter_saying_so() {
         notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(5))),
         clock: Arc::new(ManualClock::new(t0())),
     };
-    assert_eq!(drain(&d, &config, 8).await.unwrap(), 1);
+    assert_eq!(drain(&d, &config, 8, tick).await.unwrap(), 1);
     let n = store.get_notification(&id).await.unwrap().unwrap();
     assert_eq!(n.state, DeliveryState::Dead);
     assert!(
@@ -193,7 +198,7 @@ async fn one_attempt(url: &str, tag: &str) -> Notification {
         notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(5))),
         clock: Arc::new(ManualClock::new(t0())),
     };
-    assert_eq!(drain(&d, &config, 8).await.unwrap(), 1);
+    assert_eq!(drain(&d, &config, 8, tick).await.unwrap(), 1);
     store.get_notification(&id).await.unwrap().unwrap()
 }
 
@@ -252,4 +257,108 @@ async fn retry_after_is_honoured_beyond_the_backoff() {
     let (url, _) = answering(429, vec![]).await;
     let n = one_attempt(&url, "ra-none").await;
     assert_eq!(n.next_attempt_at, t0() + Duration::seconds(2));
+}
+
+/// One slow delivery holds one slot, not the loop: a job that falls due while another
+/// receiver hangs is delivered before that receiver answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hanging_receiver_does_not_hold_up_jobs_claimed_after_it() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // the slow receiver records each request, then holds it until released
+    let release = Arc::new(tokio::sync::Notify::new());
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let slow_url = format!("http://{}/slow", listener.local_addr().unwrap());
+    let (r, a) = (release.clone(), arrived.clone());
+    let slow = axum::Router::new().fallback(move || {
+        let (r, a) = (r.clone(), a.clone());
+        async move {
+            a.fetch_add(1, Ordering::SeqCst);
+            r.notified().await;
+            "ok"
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, slow).await.unwrap() });
+    let fast = Receiver::start(0, 200).await;
+
+    let text = format!(
+        r#"
+[delivery]
+max_attempts = 3
+backoff_initial_ms = 1000
+
+[[source]]
+id = "w"
+provider = "typeform"
+business = "b2b"
+channel = "web_form"
+secret = "x"
+
+[[team]]
+name = "slow-team"
+channels = ["web_form"]
+[[team.notify]]
+id = "crm"
+kind = "webhook"
+url = "{slow_url}"
+
+[[team]]
+name = "fast-team"
+channels = ["web_form"]
+[[team.notify]]
+id = "crm"
+kind = "webhook"
+url = "{}"
+"#,
+        fast.url("/fast")
+    );
+    let config = Config::from_toml_str(&text, "slow.toml", &|_| None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
+    let clock = Arc::new(ManualClock::new(t0()));
+    let mut slow_lead = sample_new_lead("w", "slow-1", Stage::Hot, t0());
+    slow_lead.outbox = vec![Notification::new(
+        &slow_lead.lead.id,
+        Job::notify("slow-team", "crm"),
+        t0(),
+    )];
+    let mut fast_lead = sample_new_lead("w", "fast-1", Stage::Hot, t0());
+    fast_lead.outbox = vec![Notification::new(
+        &fast_lead.lead.id,
+        Job::notify("fast-team", "crm"),
+        t0() + Duration::seconds(1), // falls due after the slow one has started
+    )];
+    store.insert_lead(slow_lead).await.unwrap();
+    store.insert_lead(fast_lead).await.unwrap();
+
+    let d = Dispatcher {
+        store: store.clone(),
+        notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(
+            30,
+        ))),
+        clock: clock.clone(),
+    };
+    let draining = tokio::spawn(async move { drain(&d, &config, 8, tick).await });
+    // the slow delivery is under way...
+    for _ in 0..200 {
+        if arrived.load(Ordering::SeqCst) == 1 {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(25)).await;
+    }
+    assert_eq!(
+        arrived.load(Ordering::SeqCst),
+        1,
+        "the slow receiver got its request"
+    );
+    // ...when the fast team's job falls due: it is sent while the slow one still hangs
+    clock.advance(Duration::seconds(1));
+    let got = fast.wait_for(1, StdDuration::from_secs(10)).await;
+    assert_eq!(
+        got.len(),
+        1,
+        "the fast team was not held up by the slow receiver"
+    );
+    release.notify_waiters();
+    assert_eq!(draining.await.unwrap().unwrap(), 2);
 }

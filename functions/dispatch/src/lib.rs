@@ -89,14 +89,15 @@ async fn deliver_by_id(dispatcher: &Dispatcher, config: &Config, id: &str) -> bo
     }
 }
 
-/// The scheduled sweep: runs every job due now with the shared drain loop, in batches
-/// of `batch`. Returns how many were attempted.
+/// The scheduled sweep: runs every job due now with the shared drain loop, at most
+/// `in_flight` at once. Returns how many were attempted.
 pub async fn sweep(
     dispatcher: &Dispatcher,
     config: &Config,
-    batch: usize,
+    in_flight: usize,
 ) -> Result<usize, StoreError> {
-    handoff_core::outbox::drain(dispatcher, config, batch).await
+    let tick = || tokio::time::sleep(std::time::Duration::from_millis(250));
+    handoff_core::outbox::drain(dispatcher, config, in_flight, tick).await
 }
 
 /// What an invocation is: a stream batch or anything else (the schedule).

@@ -107,10 +107,11 @@ async fn handle(
 /// Runs the outbox with the shared drain loop: woken after each stored hot lead, and
 /// every 250 ms for retries (and, after a restart, what was pending).
 async fn delivery_loop(app: Arc<App>, dispatcher: Arc<Dispatcher>, wake: Arc<Notify>) {
-    const BATCH: usize = 32;
+    const IN_FLIGHT: usize = 32;
+    let tick = || tokio::time::sleep(Duration::from_millis(250));
     loop {
         let config = app.config();
-        if let Err(e) = drain(&dispatcher, &config, BATCH).await {
+        if let Err(e) = drain(&dispatcher, &config, IN_FLIGHT, tick).await {
             tracing::error!(error = %e, "cannot run the outbox; retrying in 1 s");
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;

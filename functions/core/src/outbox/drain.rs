@@ -1,35 +1,82 @@
 //! The one drain loop: claim due jobs (leased, so concurrent drains never take the same
 //! one), deliver them, record each outcome.
+//!
+//! Jobs run concurrently up to `in_flight`, and the loop keeps claiming as slots free
+//! (or when `tick` fires), so one slow delivery never holds up the jobs claimed after
+//! it: it holds one slot, not a batch. (Per-target limits, so one target cannot fill
+//! every slot, are the next step: they need a way to hand a claimed job back.)
 
-use futures_util::future::join_all;
+use std::future::Future;
+
+use futures_util::future::{select, Either};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use super::deliver::{lease, Dispatcher};
 use crate::config::Config;
 use crate::store::StoreError;
 
-/// Runs every job due now, `batch` at a time (the jobs of one batch concurrently),
-/// until a batch comes back short. Returns how many were attempted. A job whose attempt
-/// cannot be recorded stays leased and is due again when its lease ends: the rest of its
-/// batch still runs, then the drain stops with that store error.
-pub async fn drain(d: &Dispatcher, config: &Config, batch: usize) -> Result<usize, StoreError> {
+/// Runs every job due now, at most `in_flight` at once, until none is due and none is in
+/// flight. `tick` is awaited while jobs are in flight (a short sleep, from the caller's
+/// runtime): when it ends the loop looks for newly due jobs. Returns how many were
+/// attempted. A job whose attempt cannot be recorded stays leased and is due again when
+/// its lease ends: the others still run, then the drain ends with that store error.
+pub async fn drain<T, F>(
+    d: &Dispatcher,
+    config: &Config,
+    in_flight: usize,
+    tick: T,
+) -> Result<usize, StoreError>
+where
+    T: Fn() -> F,
+    F: Future<Output = ()>,
+{
+    let in_flight = in_flight.max(1);
+    let mut running = FuturesUnordered::new();
     let mut attempted = 0;
+    let mut failed: Option<StoreError> = None;
+    // whether the last claim found every due job: claim again only at the next tick
+    // (a full claim means more may be due: claim again as soon as a slot is free)
+    let mut exhausted = false;
     loop {
-        let due = d.store.claim_due(d.clock.now(), lease(), batch).await?;
-        let n = due.len();
-        let results = join_all(due.iter().map(|job| d.deliver(config, job))).await;
-        let mut failed = None;
-        for (job, r) in due.iter().zip(results) {
-            if let Err(e) = r {
-                tracing::error!(job = %job.id, error = %e, "cannot record a delivery attempt; it will be retried after its lease");
-                failed.get_or_insert(e);
+        let room = in_flight - running.len();
+        if room > 0 && !exhausted && failed.is_none() {
+            match d.store.claim_due(d.clock.now(), lease(), room).await {
+                Ok(due) => {
+                    exhausted = due.len() < room;
+                    for job in due {
+                        running.push(async move {
+                            let r = d.deliver(config, &job).await;
+                            (job, r)
+                        });
+                    }
+                }
+                Err(e) if running.is_empty() => return Err(e),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot claim due jobs");
+                    failed = Some(e);
+                }
             }
         }
-        if let Some(e) = failed {
-            return Err(e);
+        if running.is_empty() {
+            return match failed {
+                Some(e) => Err(e),
+                None => Ok(attempted),
+            };
         }
-        attempted += n;
-        if n < batch {
-            return Ok(attempted);
+        let next = running.next();
+        futures_util::pin_mut!(next);
+        let t = tick();
+        futures_util::pin_mut!(t);
+        match select(next, t).await {
+            Either::Left((Some((job, r)), _)) => {
+                attempted += 1;
+                if let Err(e) = r {
+                    tracing::error!(job = %job.id, error = %e, "cannot record a delivery attempt; it will be retried after its lease");
+                    failed.get_or_insert(e);
+                }
+            }
+            Either::Left((None, _)) => {}
+            Either::Right(_) => exhausted = false,
         }
     }
 }
