@@ -73,6 +73,7 @@ ALLOWED_ACTIONS = {
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "dynamodb:GetItem",
+        "dynamodb:PutItem",  # re-drive of a dead letter (one conditional put)
         "dynamodb:Query",
         "ssm:GetParameter",
         "ssm:GetParametersByPath",
@@ -492,6 +493,8 @@ def check_api(template, report):
     report.check(("handoff-ingest", "POST", "/hooks/{source_id}") in routes, "ingest serves POST /hooks/{source_id}")
     for path in ("/leads", "/leads/{lead_id}", "/healthz"):
         report.check(("handoff-api", "GET", path) in routes, f"api serves GET {path}")
+    report.check(("handoff-api", "POST", "/deliveries/{delivery_id}/redrive") in routes,
+                 "api serves POST /deliveries/{delivery_id}/redrive")
     outputs = template.get("Outputs", {})
     url = render((outputs.get("WebhookBaseUrl") or {}).get("Value"))
     report.check(url == "https://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/hooks/" % name,
@@ -632,7 +635,7 @@ MUTATIONS = [
      lambda t: _statement(t, "DispatchRole", "OnFailureDestination").update(Resource="*")),
     ("wildcard action family", lambda t: _statement(t, "ApiRole", "LeadsTableRead").update(Action=["dynamodb:Get*"])),
     ("action outside the allow-list",
-     lambda t: _statement(t, "ApiRole", "LeadsTableRead")["Action"].append("dynamodb:PutItem")),
+     lambda t: _statement(t, "ApiRole", "LeadsTableRead")["Action"].append("dynamodb:DeleteItem")),
     ("index/* wildcard",
      lambda t: _statement(t, "ApiRole", "LeadsIndexesQuery")["Resource"].append({"Fn::Sub": "${LeadsTable.Arn}/index/*"})),
     ("an index the table does not have",

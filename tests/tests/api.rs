@@ -64,6 +64,13 @@ impl Outbox for FlakyOutbox {
     ) -> Result<Vec<Notification>, StoreError> {
         self.inner.list_notifications(state, limit).await
     }
+    async fn redrive(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<handoff_core::store::Redrive, StoreError> {
+        self.inner.redrive(id, now).await
+    }
     async fn lead_notifications(&self, lead_id: &str) -> Result<Vec<Notification>, StoreError> {
         if self.fail.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable("injected outage".into()));

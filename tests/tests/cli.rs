@@ -239,3 +239,99 @@ fn serve_refuses_a_public_address_without_a_token() {
     assert_eq!(code, 1);
     assert!(err.contains("api_token"), "{err}");
 }
+
+/// `handoff deliveries list` / `redrive` against a running server with a token: the
+/// token comes from --token or HANDOFF_API_TOKEN, a dead letter is listed and re-driven.
+#[tokio::test(flavor = "multi_thread")]
+async fn deliveries_list_and_redrive_talk_to_the_running_server() {
+    let hook = Receiver::start(1, 503).await; // the first attempt fails, then 200
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = format!(
+        "[server]\napi_token_env = \"TEST_TOKEN\"\n\n[delivery]\nmax_attempts = 1\n\n\
+         [[source]]\nid = \"s\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\n\n\
+         [[team]]\nname = \"web\"\nchannels = [\"web_form\"]\n[[team.notify]]\nid = \"crm\"\nkind = \"webhook\"\nurl = \"{}\"\n",
+        hook.url("/crm")
+    );
+    let s = Server::start_with(
+        Some(&cfg),
+        &dir.path().join("d"),
+        &[("TEST_TOKEN", "tok-123")],
+    );
+    let cfg_file = dir.path().join("cfg.toml");
+    std::fs::write(&cfg_file, &cfg).unwrap();
+    let sent = Command::new(handoff_bin())
+        .args([
+            "send",
+            "s",
+            "--action",
+            "quote_request",
+            "--email",
+            "q@example.com",
+        ])
+        .args(["--config", cfg_file.to_str().unwrap(), "--url", &s.base])
+        .env("TEST_TOKEN", "tok-123")
+        .output()
+        .unwrap();
+    assert_eq!(sent.status.code(), Some(0), "{sent:?}");
+    let listed = eventually(Duration::from_secs(10), || async {
+        let (code, out, _) = handoff(&[
+            "deliveries",
+            "list",
+            "--state",
+            "dead",
+            "--url",
+            &s.base,
+            "--token",
+            "tok-123",
+        ]);
+        (code == 0 && out.contains("\tdead\t")).then_some(out)
+    })
+    .await
+    .expect("the dead letter is listed");
+    let id = listed.split('\t').next().unwrap().to_string();
+    assert!(id.ends_with(".web.crm"), "{listed}");
+    assert!(listed.contains("503"), "{listed}");
+
+    // without a token: refused, and said so
+    let out = Command::new(handoff_bin())
+        .args(["deliveries", "list", "--url", &s.base])
+        .env_remove("HANDOFF_API_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unauthorized"));
+
+    // the token from the environment; only dead letters of team "web"
+    let out = Command::new(handoff_bin())
+        .args([
+            "deliveries",
+            "redrive",
+            "--all-dead",
+            "--team",
+            "web",
+            "--url",
+            &s.base,
+        ])
+        .env("HANDOFF_API_TOKEN", "tok-123")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(&format!("{id}\tredriven")), "{text}");
+    let got = hook.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 1, "sent after the re-drive");
+    assert_eq!(got[0].header("webhook-id"), Some(id.as_str()));
+
+    // re-driving it again: it was sent, so 409 and exit 1
+    let (code, _, err) = handoff(&[
+        "deliveries",
+        "redrive",
+        &id,
+        "--url",
+        &s.base,
+        "--token",
+        "tok-123",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("409") && err.contains("not_dead"), "{err}");
+}

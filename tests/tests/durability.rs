@@ -244,3 +244,64 @@ async fn reordering_notify_entries_never_retargets_a_pending_notification() {
     assert!(notes.iter().all(|n| n["state"] == "sent"), "{notes:?}");
     s.stop();
 }
+
+/// A dead letter re-driven through the API is sent again under the same id (the
+/// receiver's webhook-id), with its attempts restarted and the ended run in history; a
+/// sent one answers 409, an unknown one 404.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dead_letter_redriven_is_sent_again_under_the_same_id() {
+    // fails 2 requests, then answers 200
+    let hook = Receiver::start(2, 503).await;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(
+        Some(&config(&hook.url("/crm"), 2, 50)),
+        &dir.path().join("d"),
+    );
+    let (st, b) = send(&s, "rd1").await;
+    assert_eq!(st, 202, "{b}");
+    let c = reqwest::Client::new();
+    let dead = eventually(Duration::from_secs(10), || async {
+        let (_, v) = get(&c, &s.url("/deliveries?state=dead"), None).await;
+        let d = v["deliveries"].as_array().cloned().unwrap_or_default();
+        (!d.is_empty()).then_some(d)
+    })
+    .await
+    .expect("a dead letter");
+    let id = dead[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(hook.attempts(), 2);
+
+    let url = s.url(&format!("/deliveries/{id}/redrive"));
+    let r = c.post(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["delivery"]["id"], id.as_str());
+    assert_eq!(v["delivery"]["attempts"], 0);
+    assert_eq!(v["delivery"]["history"][0]["attempts"], 2);
+
+    let got = hook.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 1, "sent after the re-drive");
+    assert_eq!(
+        got[0].header("webhook-id"),
+        Some(id.as_str()),
+        "under the same id"
+    );
+    let sent = eventually(Duration::from_secs(10), || async {
+        let (_, v) = get(&c, &s.url("/deliveries?state=sent"), None).await;
+        v["deliveries"].as_array().and_then(|d| d.first().cloned())
+    })
+    .await
+    .expect("recorded as sent");
+    assert_eq!(sent["attempts"], 1);
+    assert_eq!(sent["history"].as_array().unwrap().len(), 1);
+
+    let r = c.post(&url).send().await.unwrap();
+    assert_eq!(r.status(), 409, "a sent delivery is not re-driven");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "not_dead");
+    let r = c
+        .post(s.url("/deliveries/ld_nope.web.crm/redrive"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}

@@ -20,6 +20,9 @@ enum Command {
     Serve(ServeArgs),
     /// Build a correctly signed delivery in a source's provider format and post it.
     Send(handoff::send::SendArgs),
+    /// The outbox of a running server: list deliveries, re-drive dead letters.
+    #[command(subcommand)]
+    Deliveries(handoff::deliveries::DeliveriesCommand),
     /// Configuration commands.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -158,6 +161,10 @@ fn main() -> ExitCode {
         Command::Send(a) => {
             let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
             rt.block_on(handoff::send::run(a))
+        }
+        Command::Deliveries(c) => {
+            let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+            rt.block_on(handoff::deliveries::run(c))
         }
     }
 }

@@ -41,7 +41,7 @@ use handoff_core::model::{Lead, Stage};
 use handoff_core::store::keys::time_key;
 use handoff_core::store::{
     Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
-    RawPayloads, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
+    RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
 
 /// Table partition key (S).
@@ -798,6 +798,23 @@ impl Outbox for DynamoStore {
         }
         Err(StoreError::Unavailable(format!(
             "notification {id} kept changing while recording an attempt"
+        )))
+    }
+
+    async fn redrive(&self, id: &str, now: DateTime<Utc>) -> Result<Redrive, StoreError> {
+        for _ in 0..VERSION_TRIES {
+            let Some((old, ver)) = self.read_notification(id).await? else {
+                return Ok(Redrive::NotFound);
+            };
+            let Some(n) = old.redriven(now) else {
+                return Ok(Redrive::NotDead(old));
+            };
+            if self.put_notification(&n, ver + 1).await? {
+                return Ok(Redrive::Redriven(n));
+            }
+        }
+        Err(StoreError::Unavailable(format!(
+            "notification {id} kept changing while re-driving it"
         )))
     }
 

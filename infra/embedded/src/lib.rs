@@ -39,7 +39,7 @@ use handoff_core::model::{Lead, Stage};
 use handoff_core::store::keys::{time_key, TIME_KEY_LEN};
 use handoff_core::store::{
     Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
-    RawPayloads, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
+    RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
 use redb::{
     Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
@@ -666,6 +666,41 @@ impl Outbox for EmbeddedStore {
             };
             tx.commit()?;
             Ok(n)
+        })
+        .await
+    }
+
+    async fn redrive(&self, id: &str, now: DateTime<Utc>) -> Result<Redrive, StoreError> {
+        let id = id.to_owned();
+        self.run(move |db| {
+            let tx = db.begin_write()?;
+            let r = {
+                let mut notifications = tx.open_table(NOTIFICATIONS)?;
+                let mut due = tx.open_table(NOTIFICATION_DUE)?;
+                let mut by_time = tx.open_table(NOTIFICATION_TIME)?;
+                let old: Option<Notification> = match notifications.get(id.as_str())? {
+                    Some(v) => Some(decode("notification", &id, v.value())?),
+                    None => None,
+                };
+                match old {
+                    None => Redrive::NotFound,
+                    Some(old) => match old.redriven(now) {
+                        None => Redrive::NotDead(old),
+                        Some(n) => {
+                            put_notification(
+                                &mut notifications,
+                                &mut due,
+                                &mut by_time,
+                                Some(&old),
+                                &n,
+                            )?;
+                            Redrive::Redriven(n)
+                        }
+                    },
+                }
+            };
+            tx.commit()?;
+            Ok(r)
         })
         .await
     }

@@ -54,6 +54,7 @@ contract_tests!(
         sent_and_dead_are_never_claimed,
         list_notifications_by_state,
         lead_notifications_of_one_lead,
+        redrive_restarts_only_dead_letters,
     ],
     rejected: [rejected_log_newest_first, rejected_log_is_bounded],
     raw: [raw_payload_expiry_and_purge],

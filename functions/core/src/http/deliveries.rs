@@ -2,9 +2,9 @@
 
 use serde_json::json;
 
-use super::{query, HandlerFuture, Params, Request, Response};
+use super::{query, ApiError, HandlerFuture, Params, Request, Response};
 use crate::app::App;
-use crate::store::DeliveryState;
+use crate::store::{DeliveryState, Redrive};
 
 pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<'a> {
     Box::pin(async move {
@@ -24,5 +24,35 @@ pub fn rejected<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFut
             .list_rejected(query::limit(q.get("limit"))?)
             .await?;
         Ok(Response::json(200, json!({"rejected": items})))
+    })
+}
+
+/// `POST /deliveries/{id}/redrive`: a dead letter is pending again under the same id (the
+/// receiver's `webhook-id`), due now, its attempts restarted and the ended run kept in
+/// `history`. A sent or still pending one is 409; an unknown id 404.
+pub fn redrive<'a>(app: &'a App, _: Request<'a>, p: Params<'a>) -> HandlerFuture<'a> {
+    Box::pin(async move {
+        let id = p.get("id");
+        match app.store.redrive(id, app.clock.now()).await? {
+            Redrive::Redriven(n) => {
+                tracing::info!(notification = %n.id, lead_id = %n.lead_id, "dead letter re-driven");
+                if let Some(w) = &app.waker {
+                    w();
+                }
+                Ok(Response::json(200, json!({"delivery": n, "redriven": true})))
+            }
+            Redrive::NotDead(n) => Err(ApiError::new(
+                409,
+                "not_dead",
+                match n.state {
+                    DeliveryState::Sent => format!("delivery {id} was sent: there is nothing to re-drive"),
+                    _ => format!(
+                        "delivery {id} is still pending (next attempt at {}): only dead letters are re-driven",
+                        n.next_attempt_at.to_rfc3339()
+                    ),
+                },
+            )),
+            Redrive::NotFound => Err(ApiError::not_found(format!("no delivery {id}"))),
+        }
     })
 }

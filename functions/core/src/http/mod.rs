@@ -278,6 +278,12 @@ pub static ROUTES: &[Route] = &[
         access: Access::Admin,
         handler: deliveries::rejected,
     },
+    Route {
+        method: "POST",
+        path: "/deliveries/{id}/redrive",
+        access: Access::Admin,
+        handler: deliveries::redrive,
+    },
 ];
 
 /// Matches `path` against a route pattern; literal segments win over captures because

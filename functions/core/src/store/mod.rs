@@ -46,7 +46,7 @@ pub mod rejected;
 pub mod contract;
 
 pub use leads::{Inserted, LeadQuery, Leads, NewLead, Page};
-pub use outbox::{Attempt, DeliveryState, Job, Notification, Outbox};
+pub use outbox::{Attempt, DeliveryState, Job, Notification, Outbox, PastRun, Redrive};
 pub use raw::RawPayloads;
 pub use rejected::{RejectedDelivery, RejectedLog, REJECTED_LOG_CAPACITY};
 

@@ -28,6 +28,31 @@ pub struct Notification {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Earlier runs of attempts, oldest first, kept when the item was re-driven.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<PastRun>,
+}
+
+/// One run of attempts that ended in a dead letter and was then re-driven.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PastRun {
+    pub attempts: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// When the run ended (the dead letter's last update).
+    pub ended_at: DateTime<Utc>,
+    /// When it was re-driven.
+    pub redriven_at: DateTime<Utc>,
+}
+
+/// What [`Outbox::redrive`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Redrive {
+    /// The dead letter is pending again, due now, its attempts restarted.
+    Redriven(Notification),
+    /// Only dead letters are re-driven: this one is sent or still pending.
+    NotDead(Notification),
+    NotFound,
 }
 
 impl Notification {
@@ -43,7 +68,30 @@ impl Notification {
             last_error: None,
             created_at: due_at,
             updated_at: due_at,
+            history: Vec::new(),
         }
+    }
+
+    /// A dead letter made pending again at `now`: the same id (the receiver's
+    /// `webhook-id`), attempts from zero, due now, the ended run kept in `history`.
+    /// `None` unless it is dead.
+    pub fn redriven(&self, now: DateTime<Utc>) -> Option<Notification> {
+        if self.state != DeliveryState::Dead {
+            return None;
+        }
+        let mut n = self.clone();
+        n.history.push(PastRun {
+            attempts: self.attempts,
+            last_error: self.last_error.clone(),
+            ended_at: self.updated_at,
+            redriven_at: now,
+        });
+        n.state = DeliveryState::Pending;
+        n.attempts = 0;
+        n.last_error = None;
+        n.next_attempt_at = now;
+        n.updated_at = now;
+        Some(n)
     }
 
     /// The lead an item id belongs to (lead ids hold no `.`); stores key items by it.
@@ -169,6 +217,9 @@ pub trait Outbox: Send + Sync {
         state: Option<DeliveryState>,
         limit: usize,
     ) -> Result<Vec<Notification>, StoreError>;
+
+    /// Makes dead letter `id` pending again, due at `now` ([`Notification::redriven`]).
+    async fn redrive(&self, id: &str, now: DateTime<Utc>) -> Result<Redrive, StoreError>;
 
     /// Notifications of one lead.
     async fn lead_notifications(&self, lead_id: &str) -> Result<Vec<Notification>, StoreError>;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{checks, insert, nids, ok, sample_new_lead, sorted, t0, Check};
 use crate::model::{Lead, Stage};
-use crate::store::{Attempt, DeliveryState, LeadStore, Leads, Notification, Outbox};
+use crate::store::{Attempt, DeliveryState, LeadStore, Leads, Notification, Outbox, Redrive};
 
 /// Every check of this role, in the order `run_all` runs them.
 pub fn checks() -> Vec<(&'static str, Check)> {
@@ -16,6 +16,7 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         sent_and_dead_are_never_claimed,
         list_notifications_by_state,
         lead_notifications_of_one_lead,
+        redrive_restarts_only_dead_letters,
     ]
 }
 
@@ -507,4 +508,124 @@ pub async fn lead_notifications_of_one_lead(store: &dyn LeadStore) {
     let n = got.iter().find(|n| &n.id == id).expect("still listed");
     assert_eq!(n.state, DeliveryState::Sent);
     assert_eq!(n.attempts, 1);
+}
+
+/// A dead letter re-driven is pending again under the same id, due now, attempts from
+/// zero, its ended run in `history`, and claimable; a sent or pending item is `NotDead`
+/// (unchanged), a missing one `NotFound`.
+pub async fn redrive_restarts_only_dead_letters(store: &dyn LeadStore) {
+    let lead = insert(store, sample_new_lead("rd", "rd-1", Stage::Hot, t0())).await;
+    let outbox = ok(
+        store.lead_notifications(&lead.id).await,
+        "lead_notifications",
+    );
+    let (dead_id, sent_id) = {
+        let mut ids = nids(&outbox);
+        ids.sort();
+        (ids[0].clone(), ids[1].clone())
+    };
+    let died = t0() + Duration::minutes(1);
+    for _ in 0..2 {
+        ok(
+            store
+                .record_attempt(
+                    &dead_id,
+                    Attempt::Retry {
+                        error: "receiver answered 503".into(),
+                        next_attempt_at: died,
+                    },
+                    died,
+                )
+                .await,
+            "record_attempt (retry)",
+        );
+    }
+    ok(
+        store
+            .record_attempt(
+                &dead_id,
+                Attempt::Dead {
+                    error: "gave up after 3 attempts".into(),
+                },
+                died,
+            )
+            .await,
+        "record_attempt (dead)",
+    );
+    ok(
+        store.record_attempt(&sent_id, Attempt::Sent, died).await,
+        "record_attempt (sent)",
+    );
+
+    let now = t0() + Duration::hours(3);
+    let n = match ok(store.redrive(&dead_id, now).await, "redrive (dead)") {
+        Redrive::Redriven(n) => n,
+        other => panic!("store contract: a dead letter must be Redriven, got {other:?}"),
+    };
+    let stored = notification(store, &dead_id).await;
+    assert_eq!(
+        stored, n,
+        "store contract: redrive must store what it returns"
+    );
+    assert_eq!(
+        n.id, dead_id,
+        "store contract: a re-driven item keeps its id"
+    );
+    assert_eq!(
+        (
+            n.state,
+            n.attempts,
+            n.next_attempt_at,
+            n.last_error.as_deref()
+        ),
+        (DeliveryState::Pending, 0, now, None),
+        "store contract: a re-driven item is pending, due now, attempts restarted"
+    );
+    assert_eq!(n.history.len(), 1, "store contract: the ended run is kept");
+    assert_eq!(
+        (
+            n.history[0].attempts,
+            n.history[0].last_error.as_deref(),
+            n.history[0].ended_at,
+            n.history[0].redriven_at
+        ),
+        (3, Some("gave up after 3 attempts"), died, now),
+        "store contract: history holds the ended run"
+    );
+    let claimed = claim(store, now, 10).await;
+    assert_eq!(
+        nids(&claimed),
+        vec![dead_id.clone()],
+        "store contract: a re-driven item is due again (and only it)"
+    );
+    let dead = ok(
+        store
+            .list_notifications(Some(DeliveryState::Dead), 10)
+            .await,
+        "list dead",
+    );
+    assert!(
+        !nids(&dead).contains(&dead_id),
+        "store contract: a re-driven item is no longer listed as dead"
+    );
+
+    for (id, what) in [(&dead_id, "pending"), (&sent_id, "sent")] {
+        let before = notification(store, id).await;
+        match ok(store.redrive(id, now).await, "redrive (not dead)") {
+            Redrive::NotDead(n) => {
+                assert_eq!(n, before, "store contract: a {what} item is unchanged")
+            }
+            other => {
+                panic!("store contract: redrive of a {what} item must be NotDead, got {other:?}")
+            }
+        }
+        assert_eq!(notification(store, id).await, before);
+    }
+    assert_eq!(
+        ok(
+            store.redrive("ld_missing.sales.console", now).await,
+            "redrive (missing)"
+        ),
+        Redrive::NotFound
+    );
 }
