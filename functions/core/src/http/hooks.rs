@@ -125,7 +125,8 @@ async fn reject(
         received_at: now,
         error: error.into(),
         detail: detail.into(),
-        excerpt: String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned(),
+        // contact details masked: the rejected log is kept longer than raw payloads
+        excerpt: crate::mask::excerpt(body, 2048),
     };
     if let Err(se) = app.store.record_rejected(rejected).await {
         tracing::error!(source_id, error = %se, "could not record a rejected delivery");
