@@ -294,18 +294,16 @@ async fn ten_thousand_deliveries_at_32_senders_lose_nothing() {
     let (st, rej) = get(&c, &s.url("/deliveries/rejected?limit=500"), None).await;
     assert_eq!(st, 200);
     let rej = rej["rejected"].as_array().cloned().unwrap_or_default();
-    let mut expected: Vec<(String, String)> = plan
+    // Each malformed delivery is logged once, under its source, found by its delivery
+    // id (every malformed body carries it); excerpts mask contact details, so the
+    // plan's contact values (x{n}@example.com, "Nobody {n}") never appear.
+    let expected: Vec<(String, String)> = plan
         .items
         .iter()
         .filter(|i| matches!(i.kind, Kind::Malformed { .. }))
-        .map(|i| {
-            (
-                i.source.to_string(),
-                String::from_utf8_lossy(&i.body[..i.body.len().min(2048)]).into_owned(),
-            )
-        })
+        .map(|i| (i.source.to_string(), i.delivery_id.clone()))
         .collect();
-    let mut logged: Vec<(String, String)> = rej
+    let logged: Vec<(String, String)> = rej
         .iter()
         .map(|r| {
             assert_eq!(r["error"], "malformed_payload", "{r}");
@@ -315,23 +313,52 @@ async fn ten_thousand_deliveries_at_32_senders_lose_nothing() {
             )
         })
         .collect();
-    expected.sort();
-    logged.sort();
+    for (_, excerpt) in &logged {
+        assert!(
+            !excerpt.contains("@example.com") || excerpt.contains("***@example.com"),
+            "an e-mail in a rejected excerpt: {excerpt}"
+        );
+        assert!(
+            !excerpt.contains("Nobody "),
+            "a name in a rejected excerpt: {excerpt}"
+        );
+    }
+    // the excerpt of (source, delivery id), where the id stands in the first 2 KiB
+    let found = |src: &str, did: &str| {
+        logged
+            .iter()
+            .filter(|(s, e)| s == src && e.contains(did))
+            .count()
+    };
+    let in_excerpt = |did: &str| {
+        plan.items
+            .iter()
+            .find(|i| i.delivery_id == did)
+            .is_some_and(|i| {
+                String::from_utf8_lossy(&i.body[..i.body.len().min(2048)]).contains(did)
+            })
+    };
     if n_mal <= 500 {
         assert_eq!(logged.len(), expected.len(), "rejected log size");
         let missing: Vec<_> = expected
             .iter()
-            .filter(|e| !logged.contains(e))
+            .filter(|(src, did)| in_excerpt(did) && found(src, did) != 1)
             .take(5)
             .collect();
-        assert!(missing.is_empty(), "not in the rejected log: {missing:?}");
-        assert_eq!(logged, expected);
+        assert!(
+            missing.is_empty(),
+            "not in the rejected log once: {missing:?}"
+        );
     } else {
         // one page shows the newest 500 of them
         assert_eq!(logged.len(), 500, "rejected log page");
         let strays: Vec<_> = logged
             .iter()
-            .filter(|l| expected.binary_search(l).is_err())
+            .filter(|(src, e)| {
+                !expected
+                    .iter()
+                    .any(|(s, did)| s == src && e.contains(did.as_str()))
+            })
             .take(5)
             .collect();
         assert!(

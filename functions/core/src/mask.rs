@@ -79,14 +79,36 @@ pub fn excerpt(body: &[u8], max: usize) -> String {
             if s.is_empty() {
                 continue;
             }
-            // as it stands in the body: a JSON string (quoted, escaped)
+            // as it stands in the body: a JSON string (quoted, escaped), as a value
             if let Ok(quoted) = serde_json::to_string(&s) {
-                text = text.replace(&quoted, "\"***\"");
+                text = replace_values(&text, &quoted);
             }
         }
     }
     let text = mask_phones(&mask_emails(&text));
     text.chars().take(max).collect()
+}
+
+/// `text` with every occurrence of the JSON string `quoted` that stands as a value
+/// (after `:`, `[` or `,`, and not followed by `:`) replaced by `"***"`.
+fn replace_values(text: &str, quoted: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(quoted) {
+        let before = text.len() - rest.len() + at; // in `text`, not in `out`
+        out.push_str(&rest[..at]);
+        let after = &rest[at + quoted.len()..];
+        let prev = text[..before].trim_end().chars().last();
+        let next = after.trim_start().chars().next();
+        if matches!(prev, Some(':' | '[' | ',')) && next != Some(':') {
+            out.push_str("\"***\"");
+        } else {
+            out.push_str(quoted);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_contact_key(k: &str) -> bool {
@@ -103,8 +125,20 @@ fn contact_values(v: &serde_json::Value, under: bool, out: &mut Vec<String>) {
         Value::String(s) if under => out.push(s.clone()),
         Value::Array(items) => items.iter().for_each(|i| contact_values(i, under, out)),
         Value::Object(map) => {
+            // a form answer about a contact field (Typeform: `{"field": {"ref": "name"},
+            // "text": "…"}`, or `"type": "email" | "phone_number"`): its values are contact
+            let answer = map.get("field").is_some_and(|f| {
+                f.get("ref")
+                    .and_then(Value::as_str)
+                    .is_some_and(is_contact_key)
+                    || map
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| matches!(t, "email" | "phone_number"))
+            });
             for (k, val) in map {
-                contact_values(val, under || is_contact_key(k), out);
+                let contact = under || is_contact_key(k) || (answer && k != "field" && k != "type");
+                contact_values(val, contact, out);
             }
         }
         _ => {}
@@ -230,6 +264,21 @@ mod tests {
             "{e}"
         );
         assert_eq!(super::excerpt("é".repeat(10).as_bytes(), 3), "ééé");
+        // a form answer about a contact field; a value equal to a key name stays a key
+        let body = br#"{"answers":[{"field":{"id":"f1","ref":"name"},"type":"text","text":"Nobody 7"},{"field":{"id":"f2","ref":"budget"},"type":"text","text":"name"}],"definition":{"fields":[{"ref":"name","type":"short_text"}]}}"#;
+        let e = super::excerpt(body, 2048);
+        assert!(!e.contains("Nobody"), "{e}");
+        assert!(
+            e.contains(r#""ref":"name""#) && e.contains(r#""text":"name""#),
+            "{e}"
+        );
+        // several masked values: positions stay right after earlier replacements
+        let body = br#"{"name":"A very long name here","x":"keep","email":"a@b.co","y":"a@b.co:"}"#;
+        let e = super::excerpt(body, 2048);
+        assert_eq!(
+            e,
+            r#"{"name":"***","x":"keep","email":"***","y":"a***@b.co:"}"#
+        );
     }
 
     #[test]
