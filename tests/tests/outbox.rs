@@ -20,6 +20,34 @@ fn tick() -> tokio::time::Sleep {
     tokio::time::sleep(StdDuration::from_millis(50))
 }
 
+/// A hot lead of source `w` whose outbox is one notify job for `team`'s entry `crm`,
+/// due at `due`; returns it with the job's id.
+fn lead_with_job(
+    tag: &str,
+    team: &str,
+    due: chrono::DateTime<chrono::Utc>,
+) -> (handoff_core::store::NewLead, String) {
+    let mut lead = sample_new_lead("w", tag, Stage::Hot, t0());
+    lead.outbox = vec![Notification::new(
+        &lead.lead.id,
+        Job::notify(team, "crm"),
+        due,
+    )];
+    let id = lead.outbox[0].id.clone();
+    (lead, id)
+}
+
+/// The real HTTP notifier over `store`, on `clock`.
+fn dispatcher(store: Arc<EmbeddedStore>, clock: Arc<ManualClock>, timeout_secs: u64) -> Dispatcher {
+    Dispatcher {
+        store,
+        notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(
+            timeout_secs,
+        ))),
+        clock,
+    }
+}
+
 const HOOK_SECRET: &str = "whsec_aGFuZG9mZi10ZXN0LXJlY2VpdmVyLXNlY3JldA==";
 
 fn config(url: &str) -> Config {
@@ -60,30 +88,12 @@ async fn drain_runs_due_jobs_once_waits_for_later_ones_and_signs_on_the_injected
     let clock = Arc::new(ManualClock::new(t0()));
 
     // one lead with a job due now, one with a job due in an hour
-    let mut now_lead = sample_new_lead("w", "d-now", Stage::Hot, t0());
-    now_lead.outbox = vec![Notification::new(
-        &now_lead.lead.id,
-        Job::notify("sales", "crm"),
-        t0(),
-    )];
-    let mut later_lead = sample_new_lead("w", "d-later", Stage::Hot, t0());
-    later_lead.outbox = vec![Notification::new(
-        &later_lead.lead.id,
-        Job::notify("sales", "crm"),
-        t0() + Duration::hours(1),
-    )];
-    let (now_id, later_id) = (
-        now_lead.outbox[0].id.clone(),
-        later_lead.outbox[0].id.clone(),
-    );
+    let (now_lead, now_id) = lead_with_job("d-now", "sales", t0());
+    let (later_lead, later_id) = lead_with_job("d-later", "sales", t0() + Duration::hours(1));
     store.insert_lead(now_lead).await.unwrap();
     store.insert_lead(later_lead).await.unwrap();
 
-    let d = Dispatcher {
-        store: store.clone(),
-        notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(5))),
-        clock: clock.clone(),
-    };
+    let d = dispatcher(store.clone(), clock.clone(), 5);
     assert_eq!(
         drain(&d, &config, 8, tick).await.unwrap(),
         1,
@@ -185,19 +195,9 @@ async fn one_attempt(url: &str, tag: &str) -> Notification {
     let config = config(url);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
-    let mut lead = sample_new_lead("w", tag, Stage::Hot, t0());
-    lead.outbox = vec![Notification::new(
-        &lead.lead.id,
-        Job::notify("sales", "crm"),
-        t0(),
-    )];
-    let id = lead.outbox[0].id.clone();
+    let (lead, id) = lead_with_job(tag, "sales", t0());
     store.insert_lead(lead).await.unwrap();
-    let d = Dispatcher {
-        store: store.clone(),
-        notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(5))),
-        clock: Arc::new(ManualClock::new(t0())),
-    };
+    let d = dispatcher(store.clone(), Arc::new(ManualClock::new(t0())), 5);
     assert_eq!(drain(&d, &config, 8, tick).await.unwrap(), 1);
     store.get_notification(&id).await.unwrap().unwrap()
 }
@@ -316,28 +316,13 @@ url = "{}"
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
     let clock = Arc::new(ManualClock::new(t0()));
-    let mut slow_lead = sample_new_lead("w", "slow-1", Stage::Hot, t0());
-    slow_lead.outbox = vec![Notification::new(
-        &slow_lead.lead.id,
-        Job::notify("slow-team", "crm"),
-        t0(),
-    )];
-    let mut fast_lead = sample_new_lead("w", "fast-1", Stage::Hot, t0());
-    fast_lead.outbox = vec![Notification::new(
-        &fast_lead.lead.id,
-        Job::notify("fast-team", "crm"),
-        t0() + Duration::seconds(1), // falls due after the slow one has started
-    )];
+    let (slow_lead, _) = lead_with_job("slow-1", "slow-team", t0());
+    // falls due after the slow one has started
+    let (fast_lead, _) = lead_with_job("fast-1", "fast-team", t0() + Duration::seconds(1));
     store.insert_lead(slow_lead).await.unwrap();
     store.insert_lead(fast_lead).await.unwrap();
 
-    let d = Dispatcher {
-        store: store.clone(),
-        notifier: Arc::new(handoff_notify::HttpNotifier::new(StdDuration::from_secs(
-            30,
-        ))),
-        clock: clock.clone(),
-    };
+    let d = dispatcher(store.clone(), clock.clone(), 30);
     let draining = tokio::spawn(async move { drain(&d, &config, 8, tick).await });
     // the slow delivery is under way...
     for _ in 0..200 {
