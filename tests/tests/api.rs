@@ -84,8 +84,15 @@ impl RejectedLog for FlakyOutbox {
     async fn record_rejected(&self, r: RejectedDelivery) -> Result<(), StoreError> {
         self.inner.record_rejected(r).await
     }
-    async fn list_rejected(&self, limit: usize) -> Result<Vec<RejectedDelivery>, StoreError> {
-        self.inner.list_rejected(limit).await
+    async fn list_rejected(
+        &self,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RejectedDelivery>, StoreError> {
+        self.inner.list_rejected(limit, now).await
+    }
+    async fn purge_expired_rejected(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.inner.purge_expired_rejected(now).await
     }
 }
 
@@ -216,4 +223,59 @@ async fn an_empty_cursor_is_the_first_page() {
     assert_eq!(st, 200, "{empty}");
     assert_eq!(empty["leads"], first["leads"]);
     assert_eq!(empty["leads"].as_array().unwrap().len(), 2);
+}
+
+/// A refused delivery stays in the rejected log for `[server] rejected_ttl`, then is
+/// gone from the listing and purged (its excerpt is personal data).
+#[tokio::test(flavor = "multi_thread")]
+async fn rejected_deliveries_expire_after_rejected_ttl() {
+    use handoff_core::clock::{Clock, ManualClock};
+    use handoff_core::model::Action;
+    use handoff_core::providers::shopify;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[server]\napi_token = \"tok-123\"\nrejected_ttl = \"2h\"\n{}",
+        &Config::demo_text()
+    );
+    let config = Config::from_toml_str(&text, "api.toml", &|_| None).expect("config");
+    let clock = Arc::new(ManualClock::new(t0()));
+    let app = App::new(
+        config,
+        Arc::new(EmbeddedStore::open(dir.path()).unwrap()),
+        clock.clone(),
+    );
+    let body = br#"{"id": 1, "email": "ana.lopez@example.com", "line_items": [truncated"#;
+    let ev = handoff_tests::event(Action::CheckoutStarted, "ana.lopez@example.com", None);
+    let headers =
+        shopify::KIND
+            .simulator()
+            .sign("demo-shopify-secret", &ev, "d-1", body, clock.now());
+    let r = app
+        .handle(Request {
+            method: "POST",
+            path: "/hooks/demo-shop",
+            query: None,
+            headers: &headers,
+            body,
+        })
+        .await;
+    assert_eq!(r.status, 400, "{}", r.json_body());
+
+    let auth = Some("Bearer tok-123");
+    let (st, listed) = get_with(&app, "/deliveries/rejected", auth).await;
+    assert_eq!(st, 200);
+    let entries = listed["rejected"].as_array().unwrap().clone();
+    assert_eq!(entries.len(), 1, "{listed}");
+    assert_eq!(entries[0]["expires_at"], "2025-03-14T11:00:00Z", "{listed}");
+
+    clock.advance(chrono::Duration::minutes(119));
+    let (_, listed) = get_with(&app, "/deliveries/rejected", auth).await;
+    assert_eq!(listed["rejected"].as_array().unwrap().len(), 1);
+    clock.advance(chrono::Duration::minutes(1));
+    let (_, listed) = get_with(&app, "/deliveries/rejected", auth).await;
+    assert_eq!(listed["rejected"], serde_json::json!([]), "expired at 2 h");
+    assert_eq!(
+        app.store.purge_expired_rejected(clock.now()).await.unwrap(),
+        1
+    );
 }

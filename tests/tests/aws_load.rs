@@ -129,7 +129,14 @@ async fn a_small_load_on_the_dynamodb_store_loses_and_duplicates_nothing() {
     }
     assert_eq!(stored, valid);
     let malformed = plan.count(|k| matches!(k, Kind::Malformed { .. }));
-    assert_eq!(store.list_rejected(500).await.unwrap().len(), malformed);
+    assert_eq!(
+        store
+            .list_rejected(500, chrono::Utc::now())
+            .await
+            .unwrap()
+            .len(),
+        malformed
+    );
 
     // the outbox: three entries per hot lead, none for nurture; the sweep sends them
     let dispatcher = Dispatcher {

@@ -181,8 +181,37 @@ pub struct ServerConfig {
     /// Base URL used in links to leads (e.g. in Slack messages). When unset, the local
     /// server uses its own listen address and the Lambda functions relative links.
     pub public_url: Option<String>,
-    /// How long raw payloads are kept.
+    /// How long raw payloads are kept (`raw_payload_ttl`, default 72 h).
     pub raw_payload_ttl: chrono::Duration,
+    /// How long refused deliveries stay in the rejected log (`rejected_ttl`, default 30 d).
+    pub rejected_ttl: chrono::Duration,
+    /// How long a signed body is remembered for providers whose signature does not
+    /// cover a delivery id (`dedupe_window`, default the raw-payload TTL).
+    pub dedupe_window: chrono::Duration,
+    /// Local server: the longest a client may take to send its request headers.
+    pub header_timeout: chrono::Duration,
+    /// Local server: the longest a client may take to send its request body.
+    pub body_timeout: chrono::Duration,
+    /// Local server: an idle keep-alive connection is closed after this long.
+    pub idle_timeout: chrono::Duration,
+    /// Local server: connections open at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            api_token: None,
+            public_url: None,
+            raw_payload_ttl: chrono::Duration::hours(72),
+            rejected_ttl: chrono::Duration::days(30),
+            dedupe_window: chrono::Duration::hours(72),
+            header_timeout: chrono::Duration::seconds(10),
+            body_timeout: chrono::Duration::seconds(30),
+            idle_timeout: chrono::Duration::seconds(60),
+            max_connections: 1024,
+        }
+    }
 }
 
 /// Notification retry policy: the wait before each retry. A notification gets one
@@ -295,6 +324,48 @@ pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
     Ok(chrono::Duration::milliseconds(total))
 }
 
+/// An optional duration key, checked to lie in `min..=max` (a problem otherwise).
+fn duration_in(
+    p: &mut Problems<'_>,
+    v: &Option<Spanned<String>>,
+    path: &str,
+    min: chrono::Duration,
+    max: chrono::Duration,
+) -> Option<chrono::Duration> {
+    let v = v.as_ref()?;
+    match parse_duration(v.get_ref()) {
+        Ok(d) if d >= min && d <= max => Some(d),
+        Ok(_) => {
+            p.at(
+                v.span(),
+                path,
+                format!("must be between {} and {}", human(min), human(max)),
+            );
+            None
+        }
+        Err(e) => {
+            p.at(v.span(), path, e);
+            None
+        }
+    }
+}
+
+/// `90s`, `5m`, `72h`, `30d`: the largest unit that divides the duration.
+fn human(d: chrono::Duration) -> String {
+    let ms = d.num_milliseconds();
+    for (unit, size) in [
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+    ] {
+        if ms % size == 0 {
+            return format!("{}{unit}", ms / size);
+        }
+    }
+    format!("{ms}ms")
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub server: ServerConfig,
@@ -348,6 +419,13 @@ struct RawServer {
     api_token_env: Option<Spanned<String>>,
     public_url: Option<Spanned<String>>,
     raw_payload_ttl_hours: Option<Spanned<i64>>,
+    raw_payload_ttl: Option<Spanned<String>>,
+    rejected_ttl: Option<Spanned<String>>,
+    dedupe_window: Option<Spanned<String>>,
+    header_timeout: Option<Spanned<String>>,
+    body_timeout: Option<Spanned<String>>,
+    idle_timeout: Option<Spanned<String>>,
+    max_connections: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -569,11 +647,89 @@ impl Config {
                     "server.raw_payload_ttl_hours",
                     "must be between 1 and 8760",
                 );
-                72
+                None
             }
-            Some(h) => *h.get_ref(),
-            None => 72,
+            Some(h) => Some(chrono::Duration::hours(*h.get_ref())),
+            None => None,
         };
+        let mut server = ServerConfig {
+            api_token: None,
+            public_url: None,
+            ..ServerConfig::default()
+        };
+        let hour = chrono::Duration::hours(1);
+        let second = chrono::Duration::seconds(1);
+        let year = chrono::Duration::days(365);
+        if let Some(t) = &raw.server.raw_payload_ttl {
+            if raw.server.raw_payload_ttl_hours.is_some() {
+                p.at(
+                    t.span(),
+                    "server.raw_payload_ttl",
+                    "set either raw_payload_ttl or raw_payload_ttl_hours, not both",
+                );
+            }
+        }
+        server.raw_payload_ttl = ttl_hours
+            .or_else(|| {
+                duration_in(
+                    &mut p,
+                    &raw.server.raw_payload_ttl,
+                    "server.raw_payload_ttl",
+                    hour,
+                    year,
+                )
+            })
+            .unwrap_or(server.raw_payload_ttl);
+        server.dedupe_window = duration_in(
+            &mut p,
+            &raw.server.dedupe_window,
+            "server.dedupe_window",
+            hour,
+            year,
+        )
+        .unwrap_or(server.raw_payload_ttl);
+        server.rejected_ttl = duration_in(
+            &mut p,
+            &raw.server.rejected_ttl,
+            "server.rejected_ttl",
+            hour,
+            year,
+        )
+        .unwrap_or(server.rejected_ttl);
+        let hour_max = chrono::Duration::hours(1);
+        server.header_timeout = duration_in(
+            &mut p,
+            &raw.server.header_timeout,
+            "server.header_timeout",
+            second,
+            hour_max,
+        )
+        .unwrap_or(server.header_timeout);
+        server.body_timeout = duration_in(
+            &mut p,
+            &raw.server.body_timeout,
+            "server.body_timeout",
+            second,
+            hour_max,
+        )
+        .unwrap_or(server.body_timeout);
+        server.idle_timeout = duration_in(
+            &mut p,
+            &raw.server.idle_timeout,
+            "server.idle_timeout",
+            second,
+            hour_max,
+        )
+        .unwrap_or(server.idle_timeout);
+        match &raw.server.max_connections {
+            Some(n) if !(1..=65_536).contains(n.get_ref()) => p.at(
+                n.span(),
+                "server.max_connections",
+                "must be between 1 and 65536",
+            ),
+            Some(n) => server.max_connections = *n.get_ref() as usize,
+            None => {}
+        }
 
         // [delivery]
         let mut delivery = DeliveryPolicy::default();
@@ -924,7 +1080,7 @@ impl Config {
             server: ServerConfig {
                 api_token,
                 public_url,
-                raw_payload_ttl: chrono::Duration::hours(ttl_hours),
+                ..server
             },
             delivery,
             sources,
@@ -1339,5 +1495,53 @@ hot_actions = ["payment_requested"]
             text.contains("delivery.schedule[2]: must be longer than 0"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn server_durations_are_strings_with_defaults_and_ranges() {
+        let base = team_with("[[team.notify]]\nkind = \"console\"\n");
+        let d = load(&base).unwrap().server;
+        assert_eq!(d.raw_payload_ttl, chrono::Duration::hours(72));
+        assert_eq!(d.rejected_ttl, chrono::Duration::days(30));
+        assert_eq!(d.dedupe_window, chrono::Duration::hours(72));
+        assert_eq!(d.header_timeout, chrono::Duration::seconds(10));
+        assert_eq!(d.body_timeout, chrono::Duration::seconds(30));
+        assert_eq!(d.idle_timeout, chrono::Duration::seconds(60));
+        assert_eq!(d.max_connections, 1024);
+
+        let set = load(&format!(
+            "[server]\nraw_payload_ttl = \"5d\"\nrejected_ttl = \"7d\"\nheader_timeout = \"3s\"\n\
+             body_timeout = \"20s\"\nidle_timeout = \"2m\"\nmax_connections = 64\n{base}"
+        ))
+        .unwrap()
+        .server;
+        assert_eq!(set.raw_payload_ttl, chrono::Duration::days(5));
+        // the dedupe window follows the raw-payload TTL unless set
+        assert_eq!(set.dedupe_window, chrono::Duration::days(5));
+        assert_eq!(set.rejected_ttl, chrono::Duration::days(7));
+        assert_eq!(set.header_timeout, chrono::Duration::seconds(3));
+        assert_eq!(set.body_timeout, chrono::Duration::seconds(20));
+        assert_eq!(set.idle_timeout, chrono::Duration::minutes(2));
+        assert_eq!(set.max_connections, 64);
+        let legacy = load(&format!("[server]\nraw_payload_ttl_hours = 10\n{base}"))
+            .unwrap()
+            .server;
+        assert_eq!(legacy.raw_payload_ttl, chrono::Duration::hours(10));
+
+        let bad = load(&format!(
+            "[server]\nraw_payload_ttl = \"2d\"\nraw_payload_ttl_hours = 10\nrejected_ttl = \"30\"\n\
+             dedupe_window = \"10m\"\nheader_timeout = \"2h\"\nmax_connections = 0\n{base}"
+        ))
+        .unwrap_err();
+        let text: String = bad.iter().map(|p| format!("{p}\n")).collect();
+        for want in [
+            "server.raw_payload_ttl: set either raw_payload_ttl or raw_payload_ttl_hours",
+            "server.rejected_ttl: \"30\" is not a duration",
+            "server.dedupe_window: must be between 1h and 365d",
+            "server.header_timeout: must be between 1s and 1h",
+            "server.max_connections: must be between 1 and 65536",
+        ] {
+            assert!(text.contains(want), "missing {want:?} in:\n{text}");
+        }
     }
 }

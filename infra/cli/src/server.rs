@@ -11,7 +11,7 @@ use handoff_core::app::App;
 use handoff_core::clock::{Clock, SystemClock};
 use handoff_core::config::Config;
 use handoff_core::outbox::{drain, Dispatcher};
-use handoff_core::store::{LeadStore, RawPayloads};
+use handoff_core::store::LeadStore;
 use handoff_embedded::EmbeddedStore;
 use tokio::sync::Notify;
 
@@ -120,13 +120,18 @@ async fn delivery_loop(app: Arc<App>, dispatcher: Arc<Dispatcher>, wake: Arc<Not
     }
 }
 
-/// Deletes expired raw payloads at start-up and hourly.
-async fn purge_loop(store: Arc<dyn RawPayloads>, clock: Arc<dyn Clock>) {
+/// Deletes expired raw payloads and rejected-log entries at start-up and hourly.
+async fn purge_loop(store: Arc<dyn LeadStore>, clock: Arc<dyn Clock>) {
     loop {
         match store.purge_expired_raw(clock.now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(purged = n, "expired raw payloads deleted"),
             Err(e) => tracing::warn!(error = %e, "raw payload purge failed"),
+        }
+        match store.purge_expired_rejected(clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(purged = n, "expired rejected deliveries deleted"),
+            Err(e) => tracing::warn!(error = %e, "rejected log purge failed"),
         }
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }

@@ -668,6 +668,11 @@ impl RejectedLog for DynamoStore {
         item.insert(DATA.into(), s(to_json(&rejected)?));
         item.insert("source_id".into(), s(&rejected.source_id));
         item.insert("received_at".into(), s(time_key(rejected.received_at)));
+        item.insert(
+            "rejected_expires_at".into(),
+            s(time_key(rejected.expires())),
+        );
+        item.insert(TTL_ATTRIBUTE.into(), ttl_seconds(rejected.expires()));
         self.client
             .put_item()
             .table_name(&self.table)
@@ -697,29 +702,94 @@ impl RejectedLog for DynamoStore {
         Ok(())
     }
 
-    async fn list_rejected(&self, limit: usize) -> Result<Vec<RejectedDelivery>, StoreError> {
+    async fn list_rejected(
+        &self,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RejectedDelivery>, StoreError> {
         let max = limit.min(REJECTED_LOG_CAPACITY);
         if max == 0 {
             return Ok(Vec::new());
         }
+        // TTL deletes expired entries within about two days; until then they are
+        // filtered here, so the log never shows an entry past its expiry.
+        let now_key = time_key(now);
         let items = self
             .collect("query (rejected)", max, None, |from, limit| {
                 self.query()
                     .key_condition_expression("#pk = :pk AND begins_with(#sk, :seq)")
+                    .filter_expression("attribute_not_exists(#exp) OR #exp > :now")
                     .expression_attribute_names("#pk", PK)
                     .expression_attribute_names("#sk", SK)
+                    .expression_attribute_names("#exp", "rejected_expires_at")
                     .expression_attribute_values(":pk", s(REJECTED_PK))
                     .expression_attribute_values(":seq", s(REJECTED_PREFIX))
+                    .expression_attribute_values(":now", s(&now_key))
                     .scan_index_forward(false)
                     .consistent_read(true)
                     .set_limit(limit)
                     .set_exclusive_start_key(from)
             })
             .await?;
-        items
-            .iter()
-            .map(|item| decode(item, "rejected delivery"))
-            .collect()
+        let mut out = Vec::with_capacity(items.len());
+        for item in &items {
+            let r: RejectedDelivery = decode(item, "rejected delivery")?;
+            // entries written before the expiry attribute existed
+            if r.expires() > now {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn purge_expired_rejected(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        // One partition of at most the capacity: a query, then conditional deletes (TTL
+        // does the same on AWS by itself; this is for local runs and admins).
+        let now_key = time_key(now);
+        let items = self
+            .collect(
+                "query (expired rejected)",
+                REJECTED_LOG_CAPACITY,
+                None,
+                |from, limit| {
+                    self.query()
+                        .key_condition_expression("#pk = :pk AND begins_with(#sk, :seq)")
+                        .filter_expression("#exp <= :now")
+                        .projection_expression("#pk, #sk")
+                        .expression_attribute_names("#pk", PK)
+                        .expression_attribute_names("#sk", SK)
+                        .expression_attribute_names("#exp", "rejected_expires_at")
+                        .expression_attribute_values(":pk", s(REJECTED_PK))
+                        .expression_attribute_values(":seq", s(REJECTED_PREFIX))
+                        .expression_attribute_values(":now", s(&now_key))
+                        .consistent_read(true)
+                        .set_limit(limit)
+                        .set_exclusive_start_key(from)
+                },
+            )
+            .await?;
+        let mut purged = 0;
+        for key in items {
+            let deleted = self
+                .client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(key))
+                .condition_expression("attribute_exists(#pk) AND #exp <= :now")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#exp", "rejected_expires_at")
+                .expression_attribute_values(":now", s(&now_key))
+                .send()
+                .await;
+            match deleted {
+                Ok(_) => purged += 1,
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+                Err(e) => return Err(unavailable("delete_item (rejected)", e)),
+            }
+        }
+        Ok(purged)
     }
 }
 
@@ -1002,9 +1072,14 @@ fn notification_item(n: &Notification, ver: u64) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-fn raw_item(lead_id: &str, raw: &[u8], expires_at: DateTime<Utc>) -> Item {
-    // TTL works in whole seconds: round up, so TTL never deletes before the expiry.
+/// The TTL attribute's value for an expiry. TTL works in whole seconds: round up, so
+/// TTL never deletes before the expiry.
+fn ttl_seconds(expires_at: DateTime<Utc>) -> AttributeValue {
     let ttl = expires_at.timestamp() + i64::from(expires_at.timestamp_subsec_nanos() > 0);
+    AttributeValue::N(ttl.max(0).to_string())
+}
+
+fn raw_item(lead_id: &str, raw: &[u8], expires_at: DateTime<Utc>) -> Item {
     HashMap::from([
         (PK.to_owned(), s(lead_pk(lead_id))),
         (SK.to_owned(), s(RAW_SK)),
@@ -1012,10 +1087,7 @@ fn raw_item(lead_id: &str, raw: &[u8], expires_at: DateTime<Utc>) -> Item {
         ("lead_id".to_owned(), s(lead_id)),
         ("payload".to_owned(), AttributeValue::B(Blob::new(raw))),
         ("raw_expires_at".to_owned(), s(time_key(expires_at))),
-        (
-            TTL_ATTRIBUTE.to_owned(),
-            AttributeValue::N(ttl.max(0).to_string()),
-        ),
+        (TTL_ATTRIBUTE.to_owned(), ttl_seconds(expires_at)),
     ])
 }
 

@@ -104,7 +104,11 @@ contract_tests!(
         lead_notifications_of_one_lead,
         redrive_restarts_only_dead_letters,
     ],
-    rejected: [rejected_log_newest_first, rejected_log_is_bounded],
+    rejected: [
+        rejected_log_newest_first,
+        rejected_log_is_bounded,
+        rejected_entries_expire,
+    ],
     raw: [raw_payload_expiry_and_purge],
 );
 

@@ -564,20 +564,52 @@ impl RejectedLog for EmbeddedStore {
         .await
     }
 
-    async fn list_rejected(&self, limit: usize) -> Result<Vec<RejectedDelivery>, StoreError> {
+    async fn list_rejected(
+        &self,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RejectedDelivery>, StoreError> {
         self.run(move |db| {
             let tx = db.begin_read()?;
             let log = tx.open_table(REJECTED)?;
             let mut out = Vec::new();
-            for entry in log.iter()?.rev().take(limit) {
+            for entry in log.iter()?.rev() {
+                if out.len() >= limit {
+                    break;
+                }
                 let (seq, v) = entry?;
-                out.push(decode(
-                    "rejected delivery",
-                    &seq.value().to_string(),
-                    v.value(),
-                )?);
+                let r: RejectedDelivery =
+                    decode("rejected delivery", &seq.value().to_string(), v.value())?;
+                if r.expires() > now {
+                    out.push(r);
+                }
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn purge_expired_rejected(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.run(move |db| {
+            let tx = db.begin_write()?;
+            let purged = {
+                let mut log = tx.open_table(REJECTED)?;
+                let mut expired = Vec::new();
+                for entry in log.iter()? {
+                    let (seq, v) = entry?;
+                    let r: RejectedDelivery =
+                        decode("rejected delivery", &seq.value().to_string(), v.value())?;
+                    if r.expires() <= now {
+                        expired.push(seq.value());
+                    }
+                }
+                for seq in &expired {
+                    log.remove(*seq)?;
+                }
+                expired.len()
+            };
+            tx.commit()?;
+            Ok(purged)
         })
         .await
     }

@@ -56,7 +56,11 @@ contract_tests!(
         lead_notifications_of_one_lead,
         redrive_restarts_only_dead_letters,
     ],
-    rejected: [rejected_log_newest_first, rejected_log_is_bounded],
+    rejected: [
+        rejected_log_newest_first,
+        rejected_log_is_bounded,
+        rejected_entries_expire,
+    ],
     raw: [raw_payload_expiry_and_purge],
 );
 
@@ -118,6 +122,7 @@ async fn data_survives_reopening() {
                 error: "malformed_payload".into(),
                 detail: "missing field `action`".into(),
                 excerpt: "{}".into(),
+                expires_at: None,
             })
             .await
             .unwrap();
@@ -159,7 +164,7 @@ async fn data_survives_reopening() {
         1,
         "the pending notification is still due after reopening"
     );
-    assert_eq!(store.list_rejected(10).await.unwrap().len(), 1);
+    assert_eq!(store.list_rejected(10, t0()).await.unwrap().len(), 1);
 }
 
 #[test]

@@ -140,6 +140,7 @@ async fn a_format_1_store_is_upgraded_and_lists_and_claims_correctly() {
         error: "malformed_payload".into(),
         detail: "missing field `action`".into(),
         excerpt: "{}".into(),
+        expires_at: None,
     };
     write_format_1(
         dir.path(),
@@ -252,7 +253,7 @@ async fn a_format_1_store_is_upgraded_and_lists_and_claims_correctly() {
         "notifications newest first: {all:?}"
     );
     assert_eq!(store.lead_notifications(&id(&a)).await.unwrap().len(), 2);
-    assert_eq!(store.list_rejected(10).await.unwrap(), [rejected]);
+    assert_eq!(store.list_rejected(10, t0()).await.unwrap(), [rejected]);
 
     // the format is recorded and every index key is now a time key
     drop(store);

@@ -21,7 +21,7 @@ pub fn rejected<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFut
         let q = query::parse(req.query, &["limit"])?;
         let items = app
             .store
-            .list_rejected(query::limit(q.get("limit"))?)
+            .list_rejected(query::limit(q.get("limit"))?, app.clock.now())
             .await?;
         Ok(Response::json(200, json!({"rejected": items})))
     })

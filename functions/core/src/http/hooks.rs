@@ -127,6 +127,7 @@ async fn reject(
         detail: detail.into(),
         // contact details masked: the rejected log is kept longer than raw payloads
         excerpt: crate::mask::excerpt(body, 2048),
+        expires_at: Some(now + app.config().server.rejected_ttl),
     };
     if let Err(se) = app.store.record_rejected(rejected).await {
         tracing::error!(source_id, error = %se, "could not record a rejected delivery");
