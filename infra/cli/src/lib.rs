@@ -1,5 +1,6 @@
 //! The `handoff` command line: `serve` (the local server), `send`, `deliveries`, `config check`.
 
+pub mod conn;
 pub mod deliveries;
 pub mod send;
 pub mod server;

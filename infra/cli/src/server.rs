@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
 use handoff_core::app::App;
 use handoff_core::clock::{Clock, SystemClock};
 use handoff_core::config::Config;
@@ -14,6 +13,8 @@ use handoff_core::outbox::{drain, Dispatcher};
 use handoff_core::store::LeadStore;
 use handoff_embedded::EmbeddedStore;
 use tokio::sync::Notify;
+
+use crate::conn::Limits;
 
 pub struct ServeOptions {
     pub listen: SocketAddr,
@@ -75,11 +76,10 @@ pub async fn serve(mut config: Config, opts: ServeOptions) -> Result<(), String>
         ids.join(", "),
         opts.data_dir.display()
     );
-    let router = axum::Router::new().fallback(handle).with_state(app);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())
+    let limits = Limits::from(&cfg.server);
+    drop(cfg);
+    crate::conn::serve(listener, app, limits, shutdown()).await;
+    Ok(())
 }
 
 async fn shutdown() {
@@ -93,15 +93,6 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
     tracing::info!("shutting down");
-}
-
-/// The one axum handler: the shared edge ([`handoff_edge::handle`]) does the rest.
-async fn handle(
-    axum::extract::State(app): axum::extract::State<Arc<App>>,
-    req: axum::extract::Request,
-) -> axum::response::Response {
-    let path = req.uri().path().to_string();
-    handoff_edge::handle(&app, &path, req).await.map(Body::from)
 }
 
 /// Runs the outbox with the shared drain loop: woken after each stored hot lead, and

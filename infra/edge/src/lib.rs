@@ -17,6 +17,21 @@ where
     B: http_body::Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    handle_within(app, path, req, None).await
+}
+
+/// [`handle`], with the body read bounded by `body_timeout`: a client that has not sent
+/// its whole body by then gets 408 `request_timeout` and the connection is closed.
+pub async fn handle_within<B>(
+    app: &App,
+    path: &str,
+    req: http::Request<B>,
+    body_timeout: Option<std::time::Duration>,
+) -> http::Response<Bytes>
+where
+    B: http_body::Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str();
     let content_length = parts
@@ -27,10 +42,26 @@ where
     if let Some(r) = app.precheck(method, path, content_length) {
         return into_http(r);
     }
-    let bytes = match http_body_util::Limited::new(body, MAX_BODY_BYTES)
-        .collect()
-        .await
-    {
+    let read = http_body_util::Limited::new(body, MAX_BODY_BYTES).collect();
+    let read = match body_timeout {
+        None => read.await,
+        Some(limit) => match tokio::time::timeout(limit, read).await {
+            Ok(r) => r,
+            Err(_) => {
+                let mut r = Response::error(
+                    408,
+                    "request_timeout",
+                    &format!(
+                        "the request body did not arrive within {} s",
+                        limit.as_secs()
+                    ),
+                );
+                r.headers.push(("connection".into(), "close".into()));
+                return into_http(r);
+            }
+        },
+    };
+    let bytes = match read {
         Ok(c) => c.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
             return into_http(Response::payload_too_large())
