@@ -51,7 +51,7 @@ where
                 let mut r = Response::error(
                     408,
                     "request_timeout",
-                    &format!(
+                    format!(
                         "the request body did not arrive within {} s",
                         limit.as_secs()
                     ),
