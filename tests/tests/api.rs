@@ -12,7 +12,7 @@ use handoff_core::config::Config;
 use handoff_core::model::{Headers, Lead, Stage};
 use handoff_core::store::contract::{sample_new_lead, t0};
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
+    Attempt, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
     RawPayloads, RejectedDelivery, RejectedLog, StoreError,
 };
 use handoff_embedded::EmbeddedStore;
@@ -38,13 +38,14 @@ impl Leads for FlakyOutbox {
 
 #[async_trait]
 impl Outbox for FlakyOutbox {
-    async fn claim_due(
+    async fn claim_due_in(
         &self,
         now: DateTime<Utc>,
         lease: chrono::Duration,
         limit: usize,
+        lanes: Lanes,
     ) -> Result<Vec<Notification>, StoreError> {
-        self.inner.claim_due(now, lease, limit).await
+        self.inner.claim_due_in(now, lease, limit, lanes).await
     }
     async fn get_notification(&self, id: &str) -> Result<Option<Notification>, StoreError> {
         self.inner.get_notification(id).await

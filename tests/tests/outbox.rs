@@ -259,13 +259,14 @@ async fn retry_after_is_honoured_beyond_the_backoff() {
     assert_eq!(n.next_attempt_at, t0() + Duration::seconds(2));
 }
 
-/// One slow delivery holds one slot, not the loop: a job that falls due while another
-/// receiver hangs is delivered before that receiver answers.
+/// One slow target holds at most half of the slots, not the loop: with more jobs
+/// for a hanging receiver than there are slots, a job for another target that falls due
+/// meanwhile is delivered before the hanging receiver answers any.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_hanging_receiver_does_not_hold_up_jobs_claimed_after_it() {
+async fn a_hanging_receiver_does_not_hold_up_other_targets() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     // the slow receiver records each request, then holds it until released
-    let release = Arc::new(tokio::sync::Notify::new());
+    let release = Arc::new(tokio::sync::Semaphore::new(0));
     let arrived = Arc::new(AtomicUsize::new(0));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let slow_url = format!("http://{}/slow", listener.local_addr().unwrap());
@@ -274,7 +275,7 @@ async fn a_hanging_receiver_does_not_hold_up_jobs_claimed_after_it() {
         let (r, a) = (r.clone(), a.clone());
         async move {
             a.fetch_add(1, Ordering::SeqCst);
-            r.notified().await;
+            r.acquire().await.unwrap().forget();
             "ok"
         }
     });
@@ -316,27 +317,31 @@ url = "{}"
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
     let clock = Arc::new(ManualClock::new(t0()));
-    let (slow_lead, _) = lead_with_job("slow-1", "slow-team", t0());
-    // falls due after the slow one has started
+    // more jobs for the slow receiver than the drain has slots (8)
+    for n in 0..12 {
+        let (slow_lead, _) = lead_with_job(&format!("slow-{n}"), "slow-team", t0());
+        store.insert_lead(slow_lead).await.unwrap();
+    }
+    // falls due after the slow ones have started
     let (fast_lead, _) = lead_with_job("fast-1", "fast-team", t0() + Duration::seconds(1));
-    store.insert_lead(slow_lead).await.unwrap();
     store.insert_lead(fast_lead).await.unwrap();
 
     let d = dispatcher(store.clone(), clock.clone(), 30);
     let draining = tokio::spawn(async move { drain(&d, &config, 8, tick).await });
-    // the slow delivery is under way...
+    // the slow deliveries are under way, four of them (half of the 8 slots)...
     for _ in 0..200 {
-        if arrived.load(Ordering::SeqCst) == 1 {
+        if arrived.load(Ordering::SeqCst) >= 4 {
             break;
         }
         tokio::time::sleep(StdDuration::from_millis(25)).await;
     }
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
     assert_eq!(
         arrived.load(Ordering::SeqCst),
-        1,
-        "the slow receiver got its request"
+        4,
+        "the slow receiver holds at most half of the slots"
     );
-    // ...when the fast team's job falls due: it is sent while the slow one still hangs
+    // ...when the fast team's job falls due: it is sent while the slow ones still hang
     clock.advance(Duration::seconds(1));
     let got = fast.wait_for(1, StdDuration::from_secs(10)).await;
     assert_eq!(
@@ -344,6 +349,12 @@ url = "{}"
         1,
         "the fast team was not held up by the slow receiver"
     );
-    release.notify_waiters();
-    assert_eq!(draining.await.unwrap().unwrap(), 2);
+    assert_eq!(
+        arrived.load(Ordering::SeqCst),
+        4,
+        "no slow one was answered"
+    );
+    release.add_permits(1000);
+    assert_eq!(draining.await.unwrap().unwrap(), 13);
+    assert_eq!(arrived.load(Ordering::SeqCst), 12);
 }

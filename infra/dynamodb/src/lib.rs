@@ -40,7 +40,7 @@ use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::keys::time_key;
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
+    Attempt, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
     RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
 
@@ -795,11 +795,12 @@ impl RejectedLog for DynamoStore {
 
 #[async_trait]
 impl Outbox for DynamoStore {
-    async fn claim_due(
+    async fn claim_due_in(
         &self,
         now: DateTime<Utc>,
         lease: chrono::Duration,
         limit: usize,
+        mut lanes: Lanes,
     ) -> Result<Vec<Notification>, StoreError> {
         let mut claimed = Vec::new();
         if limit == 0 {
@@ -831,6 +832,9 @@ impl Outbox for DynamoStore {
                 if n.state != DeliveryState::Pending || n.next_attempt_at > now {
                     continue;
                 }
+                if claimed.len() >= limit || !lanes.admit(&n.id) {
+                    continue;
+                }
                 let ver = version(&item)?;
                 let mut leased = n;
                 leased.next_attempt_at = until;
@@ -839,7 +843,11 @@ impl Outbox for DynamoStore {
                 }
             }
             match page.last_evaluated_key {
-                Some(key) if !key.is_empty() && claimed.len() < limit => start = Some(key),
+                Some(key)
+                    if !key.is_empty() && claimed.len() < limit && !lanes.looked_far_enough() =>
+                {
+                    start = Some(key)
+                }
                 _ => break,
             }
         }

@@ -38,7 +38,7 @@ use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::keys::{time_key, TIME_KEY_LEN};
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
+    Attempt, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
     RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
 };
 use redb::{
@@ -617,11 +617,12 @@ impl RejectedLog for EmbeddedStore {
 
 #[async_trait]
 impl Outbox for EmbeddedStore {
-    async fn claim_due(
+    async fn claim_due_in(
         &self,
         now: DateTime<Utc>,
         lease: chrono::Duration,
         limit: usize,
+        mut lanes: Lanes,
     ) -> Result<Vec<Notification>, StoreError> {
         if limit == 0 {
             return Ok(Vec::new());
@@ -635,8 +636,14 @@ impl Outbox for EmbeddedStore {
                 let mut due = tx.open_table(NOTIFICATION_DUE)?;
                 let mut by_time = tx.open_table(NOTIFICATION_TIME)?;
                 let mut ids = Vec::new();
-                for entry in due.range(..upper.as_str())?.take(limit) {
-                    ids.push(entry?.1.value().to_owned());
+                for entry in due.range(..upper.as_str())? {
+                    if ids.len() >= limit || lanes.looked_far_enough() {
+                        break;
+                    }
+                    let id = entry?.1.value().to_owned();
+                    if lanes.admit(&id) {
+                        ids.push(id);
+                    }
                 }
                 let mut claimed = Vec::with_capacity(ids.len());
                 for id in ids {

@@ -55,6 +55,7 @@ contract_tests!(
         list_notifications_by_state,
         lead_notifications_of_one_lead,
         redrive_restarts_only_dead_letters,
+        claim_due_in_passes_over_full_lanes,
     ],
     rejected: [
         rejected_log_newest_first,

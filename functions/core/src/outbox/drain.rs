@@ -3,17 +3,26 @@
 //!
 //! Jobs run concurrently up to `in_flight`, and the loop keeps claiming as slots free
 //! (or when `tick` fires), so one slow delivery never holds up the jobs claimed after
-//! it: it holds one slot, not a batch. (Per-target limits, so one target cannot fill
-//! every slot, are the next step: they need a way to hand a claimed job back.)
+//! it: it holds one slot, not a batch. And one target (a team's notify entry) never
+//! holds more than [`per_lane`] of the slots: the claim passes over its due jobs while
+//! it is full ([`Lanes`]), so a hanging receiver delays only its own notifications.
 
 use std::future::Future;
 
 use futures_util::future::{select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
+use std::collections::HashMap;
+
 use super::deliver::{lease, Dispatcher};
 use crate::config::Config;
-use crate::store::StoreError;
+use crate::store::{Lanes, StoreError};
+
+/// The most slots one lane may hold: half of them (at least one), so the other half is
+/// always there for the other targets.
+pub fn per_lane(in_flight: usize) -> usize {
+    (in_flight / 2).max(1)
+}
 
 /// Runs every job due now, at most `in_flight` at once, until none is due and none is in
 /// flight. `tick` is awaited while jobs are in flight (a short sleep, from the caller's
@@ -31,6 +40,8 @@ where
     F: Future<Output = ()>,
 {
     let in_flight = in_flight.max(1);
+    let per_lane = per_lane(in_flight);
+    let mut lanes: HashMap<String, usize> = HashMap::new();
     let mut running = FuturesUnordered::new();
     let mut attempted = 0;
     let mut failed: Option<StoreError> = None;
@@ -40,10 +51,16 @@ where
     loop {
         let room = in_flight - running.len();
         if room > 0 && !exhausted && failed.is_none() {
-            match d.store.claim_due(d.clock.now(), lease(), room).await {
+            let gate = Lanes::limited(per_lane, lanes.clone());
+            match d
+                .store
+                .claim_due_in(d.clock.now(), lease(), room, gate)
+                .await
+            {
                 Ok(due) => {
                     exhausted = due.len() < room;
                     for job in due {
+                        *lanes.entry(Lanes::lane_of(&job.id).to_owned()).or_default() += 1;
                         running.push(async move {
                             let r = d.deliver(config, &job).await;
                             (job, r)
@@ -70,6 +87,16 @@ where
         match select(next, t).await {
             Either::Left((Some((job, r)), _)) => {
                 attempted += 1;
+                let lane = Lanes::lane_of(&job.id);
+                if let Some(n) = lanes.get_mut(lane) {
+                    if *n >= per_lane {
+                        exhausted = false; // its passed-over jobs may be claimed now
+                    }
+                    *n -= 1;
+                    if *n == 0 {
+                        lanes.remove(lane);
+                    }
+                }
                 if let Err(e) = r {
                     tracing::error!(job = %job.id, error = %e, "cannot record a delivery attempt; it will be retried after its lease");
                     failed.get_or_insert(e);

@@ -186,6 +186,64 @@ pub enum Attempt {
     },
 }
 
+/// Which due jobs one claim may take, so one target's trouble never takes every slot:
+/// at most `per_lane` jobs of one lane (one notify entry of one team: the part of the
+/// item id after the lead id) running at once, counting the ones already running.
+#[derive(Debug, Clone, Default)]
+pub struct Lanes {
+    /// 0: no limit.
+    per_lane: usize,
+    running: std::collections::HashMap<String, usize>,
+    /// Due jobs passed over for a full lane in this claim.
+    passed_over: usize,
+}
+
+/// A claim stops looking past this many due jobs of full lanes (it looks again at the
+/// next claim), so a large backlog for one target costs a bounded scan.
+pub const MAX_PASSED_OVER: usize = 4096;
+
+impl Lanes {
+    /// No lane limit (one attempt at a time, tools, tests).
+    pub fn unlimited() -> Self {
+        Lanes::default()
+    }
+
+    /// At most `per_lane` (at least 1) running per lane; `running` counts the jobs
+    /// already running, by lane.
+    pub fn limited(per_lane: usize, running: std::collections::HashMap<String, usize>) -> Self {
+        Lanes {
+            per_lane: per_lane.max(1),
+            running,
+            passed_over: 0,
+        }
+    }
+
+    /// The lane of item `id`: its job key (`{team}.{notify id}`).
+    pub fn lane_of(id: &str) -> &str {
+        id.split_once('.').map_or(id, |(_, lane)| lane)
+    }
+
+    /// Takes a slot for item `id` if its lane has one (counts it as running).
+    pub fn admit(&mut self, id: &str) -> bool {
+        if self.per_lane == 0 {
+            return true;
+        }
+        let lane = Self::lane_of(id);
+        let n = self.running.get(lane).copied().unwrap_or(0);
+        if n >= self.per_lane {
+            self.passed_over += 1;
+            return false;
+        }
+        self.running.insert(lane.to_owned(), n + 1);
+        true
+    }
+
+    /// Whether the claim should stop looking ([`MAX_PASSED_OVER`]).
+    pub fn looked_far_enough(&self) -> bool {
+        self.passed_over >= MAX_PASSED_OVER
+    }
+}
+
 /// The outbox. Notifications are written by [`Leads::insert_lead`](super::Leads::insert_lead),
 /// atomically with their lead.
 #[async_trait]
@@ -198,6 +256,19 @@ pub trait Outbox: Send + Sync {
         now: DateTime<Utc>,
         lease: chrono::Duration,
         limit: usize,
+    ) -> Result<Vec<Notification>, StoreError> {
+        self.claim_due_in(now, lease, limit, Lanes::unlimited())
+            .await
+    }
+
+    /// [`Outbox::claim_due`], taking only jobs whose lane has room in `lanes`: due jobs
+    /// of a full lane are passed over (not leased) and the claim goes on to later ones.
+    async fn claim_due_in(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: usize,
+        lanes: Lanes,
     ) -> Result<Vec<Notification>, StoreError>;
 
     async fn get_notification(&self, id: &str) -> Result<Option<Notification>, StoreError>;

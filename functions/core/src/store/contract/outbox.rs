@@ -5,7 +5,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{checks, insert, nids, ok, sample_new_lead, sorted, t0, Check};
 use crate::model::{Lead, Stage};
-use crate::store::{Attempt, DeliveryState, LeadStore, Leads, Notification, Outbox, Redrive};
+use crate::store::{
+    Attempt, DeliveryState, Lanes, LeadStore, Leads, Notification, Outbox, Redrive,
+};
 
 /// Every check of this role, in the order `run_all` runs them.
 pub fn checks() -> Vec<(&'static str, Check)> {
@@ -17,6 +19,7 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         list_notifications_by_state,
         lead_notifications_of_one_lead,
         redrive_restarts_only_dead_letters,
+        claim_due_in_passes_over_full_lanes,
     ]
 }
 
@@ -628,4 +631,53 @@ pub async fn redrive_restarts_only_dead_letters(store: &dyn LeadStore) {
         ),
         Redrive::NotFound
     );
+}
+
+pub async fn claim_due_in_passes_over_full_lanes(store: &dyn LeadStore) {
+    // three due leads, each with a job in the same two lanes (its two notify entries)
+    let [l0, l1, l2, _] = seed_due(store).await;
+    let ids: Vec<Vec<String>> = [&l0, &l1, &l2].iter().map(|l| outbox_ids(l)).collect();
+    let (full, open) = (Lanes::lane_of(&ids[0][0]), Lanes::lane_of(&ids[0][1]));
+    assert_ne!(full, open, "the sample lead's two jobs are in two lanes");
+    assert!(ids.iter().all(|j| Lanes::lane_of(&j[0]) == full));
+
+    // lane `full` already has its one slot taken: only the other lane's oldest is claimed
+    let running = std::collections::HashMap::from([(full.to_owned(), 1)]);
+    let got = ok(
+        store
+            .claim_due_in(t0(), Duration::seconds(60), 10, Lanes::limited(1, running))
+            .await,
+        "claim_due_in",
+    );
+    assert_eq!(
+        nids(&got),
+        [ids[0][1].clone()],
+        "store contract: claim_due_in must pass over the due jobs of a full lane and take \
+         at most per_lane of another, oldest first"
+    );
+    // two per lane, none running: two of each lane, oldest first (the leased one is not due)
+    let got = ok(
+        store
+            .claim_due_in(
+                t0(),
+                Duration::seconds(60),
+                10,
+                Lanes::limited(2, Default::default()),
+            )
+            .await,
+        "claim_due_in",
+    );
+    assert_eq!(
+        sorted(nids(&got)),
+        sorted(vec![
+            ids[0][0].clone(),
+            ids[1][0].clone(),
+            ids[1][1].clone(),
+            ids[2][1].clone(),
+        ]),
+        "store contract: claim_due_in must take at most per_lane of each lane"
+    );
+    // the passed-over job was not leased: it is still due
+    let left = claim(store, t0(), 10).await;
+    assert_eq!(nids(&left), [ids[2][0].clone()]);
 }
