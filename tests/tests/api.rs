@@ -12,8 +12,8 @@ use handoff_core::config::Config;
 use handoff_core::model::{Headers, Lead, Stage};
 use handoff_core::store::contract::{sample_new_lead, t0};
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
-    RawPayloads, RejectedDelivery, RejectedLog, StoreError,
+    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead,
+    Notification, Outbox, Page, RawPayloads, RejectedDelivery, RejectedLog, StoreError,
 };
 use handoff_embedded::EmbeddedStore;
 
@@ -57,6 +57,12 @@ impl Outbox for FlakyOutbox {
         now: DateTime<Utc>,
     ) -> Result<Notification, StoreError> {
         self.inner.record_attempt(id, attempt, now).await
+    }
+    async fn list_notifications_page(
+        &self,
+        query: &DeliveryQuery,
+    ) -> Result<Page<Notification>, StoreError> {
+        self.inner.list_notifications_page(query).await
     }
     async fn list_notifications(
         &self,
@@ -279,4 +285,58 @@ async fn rejected_deliveries_expire_after_rejected_ttl() {
         app.store.purge_expired_rejected(clock.now()).await.unwrap(),
         1
     );
+}
+
+/// `GET /deliveries` pages like `GET /leads`: `next` until the last page, an empty
+/// `cursor=` is the first page, and a cursor of another listing is 400.
+#[tokio::test(flavor = "multi_thread")]
+async fn deliveries_page_with_a_cursor() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_token(dir.path());
+    for n in 0..3 {
+        let new = sample_new_lead("demo-b2b", &format!("p-{n}"), Stage::Hot, t0());
+        app.store.insert_lead(new).await.unwrap();
+    }
+    let auth = Some("Bearer tok-123");
+    let (st, first) = get_with(&app, "/deliveries?limit=4", auth).await;
+    assert_eq!(st, 200, "{first}");
+    assert_eq!(first["deliveries"].as_array().unwrap().len(), 4);
+    let next = first["next"].as_str().expect("a next page").to_string();
+    let (st, second) = get_with(&app, &format!("/deliveries?limit=4&cursor={next}"), auth).await;
+    assert_eq!(st, 200, "{second}");
+    assert_eq!(second["deliveries"].as_array().unwrap().len(), 2);
+    assert_eq!(second["next"], serde_json::Value::Null);
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut all = ids(&first);
+    all.extend(ids(&second));
+    let (_, whole) = get_with(&app, "/deliveries?limit=500", auth).await;
+    assert_eq!(
+        all,
+        ids(&whole),
+        "the pages are the whole listing, in order"
+    );
+    let (_, empty) = get_with(&app, "/deliveries?limit=4&cursor=", auth).await;
+    assert_eq!(ids(&empty), ids(&first));
+
+    let (_, leads) = get_with(&app, "/leads?limit=1", auth).await;
+    let leads_cursor = leads["next"].as_str().unwrap().to_string();
+    for bad in [
+        format!("/deliveries?cursor={leads_cursor}"),
+        format!("/deliveries?state=dead&cursor={next}"),
+        "/deliveries?cursor=zz".to_string(),
+    ] {
+        let (st, b) = get_with(&app, &bad, auth).await;
+        assert_eq!(
+            (st, b["error"].as_str()),
+            (400, Some("bad_request")),
+            "{bad}: {b}"
+        );
+    }
 }

@@ -158,38 +158,51 @@ pub async fn run(cmd: DeliveriesCommand) -> ExitCode {
     }
 }
 
-/// `GET /deliveries` (at most 500), optionally one team's.
+/// Every delivery `GET /deliveries` lists (following `next`, 500 a page), optionally
+/// one team's.
 async fn list(
     client: &reqwest::Client,
     remote: &Remote,
     state: Option<&str>,
     team: Option<&str>,
 ) -> Result<Vec<Value>, String> {
-    let mut path = "/deliveries?limit=500".to_string();
-    if let Some(s) = state {
-        path.push_str(&format!("&state={}", encode(s)));
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = "/deliveries?limit=500".to_string();
+        if let Some(s) = state {
+            path.push_str(&format!("&state={}", encode(s)));
+        }
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={}", encode(c)));
+        }
+        let r = remote
+            .request(client, reqwest::Method::GET, &path)
+            .send()
+            .await
+            .map_err(|e| format!("cannot reach {}: {e}", remote.url))?;
+        let status = r.status();
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            return Err(format!(
+                "{status} {}: {}",
+                v["error"].as_str().unwrap_or(""),
+                v["detail"].as_str().unwrap_or("")
+            ));
+        }
+        out.extend(
+            v["deliveries"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|d| team.is_none_or(|t| d["team"].as_str() == Some(t))),
+        );
+        match v["next"].as_str() {
+            Some(n) if !n.is_empty() => cursor = Some(n.to_string()),
+            _ => return Ok(out),
+        }
     }
-    let r = remote
-        .request(client, reqwest::Method::GET, &path)
-        .send()
-        .await
-        .map_err(|e| format!("cannot reach {}: {e}", remote.url))?;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    if !status.is_success() {
-        return Err(format!(
-            "{status} {}: {}",
-            v["error"].as_str().unwrap_or(""),
-            v["detail"].as_str().unwrap_or("")
-        ));
-    }
-    Ok(v["deliveries"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|d| team.is_none_or(|t| d["team"].as_str() == Some(t)))
-        .collect())
 }
 
 /// Percent-encodes a path segment or query value (ids hold `.`, `-`, `_` and

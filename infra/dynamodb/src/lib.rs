@@ -40,8 +40,9 @@ use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::keys::time_key;
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
-    RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
+    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead,
+    Notification, Outbox, Page, RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError,
+    REJECTED_LOG_CAPACITY,
 };
 
 /// Table partition key (S).
@@ -525,7 +526,7 @@ impl Leads for DynamoStore {
         };
         let start = match &query.cursor {
             None => None,
-            Some(c) => Some(decode_cursor(c, hash, range, &value)?),
+            Some(c) => Some(decode_cursor(c, hash, range, &value, |sk| sk == LEAD_SK)?),
         };
         // One more than a page: tells whether a `next` page exists.
         let mut items = self
@@ -915,6 +916,45 @@ impl Outbox for DynamoStore {
             .collect()
     }
 
+    async fn list_notifications_page(
+        &self,
+        query: &DeliveryQuery,
+    ) -> Result<Page<Notification>, StoreError> {
+        let limit = query.limit.clamp(1, MAX_PAGE);
+        let (index, hash, range, value) = match query.state {
+            None => (GSI2, "GSI2PK", "GSI2SK", ALL_NOTIFS.to_owned()),
+            Some(state) => (GSI1, "GSI1PK", "GSI1SK", state_pk(state)),
+        };
+        let start = match &query.cursor {
+            None => None,
+            Some(c) => Some(decode_cursor(c, hash, range, &value, |sk| {
+                sk.starts_with(NOTIF_PREFIX)
+            })?),
+        };
+        // One more than a page: tells whether a `next` page exists.
+        let mut items = self
+            .newest_first(
+                "query (notifications)",
+                index,
+                hash,
+                &value,
+                start,
+                limit + 1,
+            )
+            .await?;
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|last| encode_cursor(last, hash, range))
+        } else {
+            None
+        };
+        let items = items
+            .iter()
+            .map(|item| decode(item, "notification"))
+            .collect::<Result<_, _>>()?;
+        Ok(Page { items, next })
+    }
+
     async fn lead_notifications(&self, lead_id: &str) -> Result<Vec<Notification>, StoreError> {
         let items = self
             .collect("query (lead notifications)", usize::MAX, None, |from, _| {
@@ -1188,7 +1228,15 @@ fn encode_cursor(item: &Item, hash: &str, range: &str) -> String {
         .encode(serde_json::Value::Object(key).to_string())
 }
 
-fn decode_cursor(cursor: &str, hash: &str, range: &str, value: &str) -> Result<Item, StoreError> {
+/// The exclusive start key a cursor of the listing of `index` partition `hash = value`
+/// names; `sk_ok` says which items the listing holds (by their sort key).
+fn decode_cursor(
+    cursor: &str,
+    hash: &str,
+    range: &str,
+    value: &str,
+    sk_ok: impl Fn(&str) -> bool,
+) -> Result<Item, StoreError> {
     // the caller's mistake (400), not a store fault
     let invalid = |why: &str| {
         tracing::debug!(why, "invalid cursor");
@@ -1214,7 +1262,10 @@ fn decode_cursor(cursor: &str, hash: &str, range: &str, value: &str) -> Result<I
             .and_then(|v| v.as_s().ok())
             .map(String::as_str)
             != Some(value)
-        || key.get(SK).and_then(|v| v.as_s().ok()).map(String::as_str) != Some(LEAD_SK)
+        || !key
+            .get(SK)
+            .and_then(|v| v.as_s().ok())
+            .is_some_and(|sk| sk_ok(sk))
     {
         return Err(invalid("not a cursor of this listing"));
     }
@@ -1267,19 +1318,20 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_strangers() {
+        let is_lead = |sk: &str| sk == LEAD_SK;
         let mut item = Item::new();
         item.insert(PK.into(), s("LEAD#ld_1"));
         item.insert(SK.into(), s(LEAD_SK));
         item.insert("GSI2PK".into(), s(ALL_LEADS));
         item.insert("GSI2SK".into(), s("2025-03-14T09:00:00.000000000Z#ld_1"));
         let c = encode_cursor(&item, "GSI2PK", "GSI2SK");
-        let key = decode_cursor(&c, "GSI2PK", "GSI2SK", ALL_LEADS).unwrap();
+        let key = decode_cursor(&c, "GSI2PK", "GSI2SK", ALL_LEADS, is_lead).unwrap();
         assert_eq!(key, item);
         // a cursor of the "all" listing is not one of the hot listing
-        let e = decode_cursor(&c, "GSI1PK", "GSI1SK", "STAGE#hot").unwrap_err();
+        let e = decode_cursor(&c, "GSI1PK", "GSI1SK", "STAGE#hot", is_lead).unwrap_err();
         assert!(e.to_string().contains("invalid cursor"), "{e}");
         for bad in ["", "!!!", "bm90IGpzb24", "e30"] {
-            let e = decode_cursor(bad, "GSI2PK", "GSI2SK", ALL_LEADS).unwrap_err();
+            let e = decode_cursor(bad, "GSI2PK", "GSI2SK", ALL_LEADS, is_lead).unwrap_err();
             assert!(matches!(&e, StoreError::InvalidCursor), "{e}");
         }
     }

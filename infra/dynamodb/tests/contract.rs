@@ -104,6 +104,7 @@ contract_tests!(
         lead_notifications_of_one_lead,
         redrive_restarts_only_dead_letters,
         claim_due_in_passes_over_full_lanes,
+        list_notifications_page_follows_cursors_and_refuses_foreign_ones,
     ],
     rejected: [
         rejected_log_newest_first,

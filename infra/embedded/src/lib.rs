@@ -38,8 +38,9 @@ use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::keys::{time_key, TIME_KEY_LEN};
 use handoff_core::store::{
-    Attempt, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead, Notification, Outbox, Page,
-    RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError, REJECTED_LOG_CAPACITY,
+    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead,
+    Notification, Outbox, Page, RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError,
+    REJECTED_LOG_CAPACITY,
 };
 use redb::{
     Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
@@ -331,6 +332,9 @@ fn split_raw<'v>(lead_id: &str, v: &'v [u8]) -> Result<(&'v [u8], &'v [u8]), Fai
 fn due_key(n: &Notification) -> String {
     format!("{}|{}", time_key(n.next_attempt_at), n.id)
 }
+
+/// What a deliveries cursor starts with (a leads cursor is a bare index key).
+const DELIVERY_CURSOR: &str = "deliveries|";
 
 fn notification_time_key(scope: &str, n: &Notification) -> String {
     format!("{scope}|{}|{}", time_key(n.created_at), n.id)
@@ -769,6 +773,54 @@ impl Outbox for EmbeddedStore {
                 out.push(decode("notification", id, v.value())?);
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn list_notifications_page(
+        &self,
+        query: &DeliveryQuery,
+    ) -> Result<Page<Notification>, StoreError> {
+        let scope = state_scope(query.state);
+        let limit = query.limit.clamp(1, MAX_PAGE);
+        let prefix = format!("{scope}|");
+        let upper = match &query.cursor {
+            None => prefix_end(scope),
+            // `deliveries|` + the whole index key of the last item shown: a cursor names
+            // its listing, so one of another state's (or of the leads) is refused.
+            Some(c) => match hex::decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|k| k.strip_prefix(DELIVERY_CURSOR).map(str::to_owned))
+            {
+                Some(key) if key.len() > prefix.len() && key.starts_with(&prefix) => key,
+                _ => return Err(StoreError::InvalidCursor),
+            },
+        };
+        self.run(move |db| {
+            let tx = db.begin_read()?;
+            let by_time = tx.open_table(NOTIFICATION_TIME)?;
+            let notifications = tx.open_table(NOTIFICATIONS)?;
+            let mut items = Vec::with_capacity(limit);
+            let mut next = None;
+            let mut last_key = None;
+            for entry in by_time.range(prefix.as_str()..upper.as_str())?.rev() {
+                let (key, id) = entry?;
+                if items.len() == limit {
+                    next = last_key.take();
+                    break;
+                }
+                let id = id.value();
+                let v = notifications
+                    .get(id)?
+                    .ok_or_else(|| missing("notification", id))?;
+                items.push(decode::<Notification>("notification", id, v.value())?);
+                last_key = Some(key.value().to_owned());
+            }
+            Ok(Page {
+                items,
+                next: next.map(|k| hex::encode(format!("{DELIVERY_CURSOR}{k}"))),
+            })
         })
         .await
     }

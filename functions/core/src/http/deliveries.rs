@@ -4,15 +4,24 @@ use serde_json::json;
 
 use super::{query, ApiError, HandlerFuture, Params, Request, Response};
 use crate::app::App;
-use crate::store::{DeliveryState, Redrive};
+use crate::store::{DeliveryQuery, DeliveryState, Redrive};
 
 pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<'a> {
     Box::pin(async move {
-        let q = query::parse(req.query, &["state", "limit"])?;
-        let state = query::opt::<DeliveryState>(q.get("state"))?;
-        let limit = query::limit(q.get("limit"))?;
-        let items = app.store.list_notifications(state, limit).await?;
-        Ok(Response::json(200, json!({"deliveries": items})))
+        let q = query::parse(req.query, &["state", "limit", "cursor"])?;
+        let page = app
+            .store
+            .list_notifications_page(&DeliveryQuery {
+                state: query::opt::<DeliveryState>(q.get("state"))?,
+                limit: query::limit(q.get("limit"))?,
+                // `cursor=` (empty) is the first page, as no cursor is
+                cursor: q.get("cursor").filter(|c| !c.is_empty()).cloned(),
+            })
+            .await?;
+        Ok(Response::json(
+            200,
+            json!({"deliveries": page.items, "next": page.next}),
+        ))
     })
 }
 

@@ -47,7 +47,8 @@ pub mod contract;
 
 pub use leads::{Inserted, LeadQuery, Leads, NewLead, Page};
 pub use outbox::{
-    Attempt, DeliveryState, Job, Lanes, Notification, Outbox, PastRun, Redrive, MAX_PASSED_OVER,
+    Attempt, DeliveryQuery, DeliveryState, Job, Lanes, Notification, Outbox, PastRun, Redrive,
+    MAX_PASSED_OVER,
 };
 pub use raw::RawPayloads;
 pub use rejected::{RejectedDelivery, RejectedLog, REJECTED_LOG_CAPACITY};

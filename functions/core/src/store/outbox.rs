@@ -45,6 +45,16 @@ pub struct PastRun {
     pub redriven_at: DateTime<Utc>,
 }
 
+/// A page request of [`Outbox::list_notifications_page`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeliveryQuery {
+    pub state: Option<DeliveryState>,
+    /// 1..=500
+    pub limit: usize,
+    /// Opaque cursor from a previous page's `next`.
+    pub cursor: Option<String>,
+}
+
 /// What [`Outbox::redrive`] did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Redrive {
@@ -288,6 +298,14 @@ pub trait Outbox: Send + Sync {
         state: Option<DeliveryState>,
         limit: usize,
     ) -> Result<Vec<Notification>, StoreError>;
+
+    /// One page of [`Outbox::list_notifications`], newest (created) first, and a cursor
+    /// to the next page when there is one. A cursor from another listing (another state,
+    /// the leads) is [`StoreError::InvalidCursor`].
+    async fn list_notifications_page(
+        &self,
+        query: &DeliveryQuery,
+    ) -> Result<super::Page<Notification>, StoreError>;
 
     /// Makes dead letter `id` pending again, due at `now` ([`Notification::redriven`]).
     async fn redrive(&self, id: &str, now: DateTime<Utc>) -> Result<Redrive, StoreError>;

@@ -6,7 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 use super::{checks, insert, nids, ok, sample_new_lead, sorted, t0, Check};
 use crate::model::{Lead, Stage};
 use crate::store::{
-    Attempt, DeliveryState, Lanes, LeadStore, Leads, Notification, Outbox, Redrive,
+    Attempt, DeliveryQuery, DeliveryState, Lanes, LeadQuery, LeadStore, Leads, Notification,
+    Outbox, Page, Redrive, StoreError,
 };
 
 /// Every check of this role, in the order `run_all` runs them.
@@ -20,6 +21,7 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         lead_notifications_of_one_lead,
         redrive_restarts_only_dead_letters,
         claim_due_in_passes_over_full_lanes,
+        list_notifications_page_follows_cursors_and_refuses_foreign_ones,
     ]
 }
 
@@ -680,4 +682,121 @@ pub async fn claim_due_in_passes_over_full_lanes(store: &dyn LeadStore) {
     // the passed-over job was not leased: it is still due
     let left = claim(store, t0(), 10).await;
     assert_eq!(nids(&left), [ids[2][0].clone()]);
+}
+
+pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
+    store: &dyn LeadStore,
+) {
+    // five hot leads a minute apart → ten notifications; the first lead's are sent
+    let mut leads = Vec::new();
+    for i in 0..5 {
+        let new = sample_new_lead(
+            "pg",
+            &format!("{i}"),
+            Stage::Hot,
+            t0() + Duration::minutes(i),
+        );
+        leads.push(insert(store, new).await);
+    }
+    for id in outbox_ids(&leads[0]) {
+        ok(
+            store
+                .record_attempt(&id, Attempt::Sent, t0() + Duration::hours(1))
+                .await,
+            "record_attempt",
+        );
+    }
+    let page = |state, limit, cursor: Option<String>| async move {
+        store
+            .list_notifications_page(&DeliveryQuery {
+                state,
+                limit,
+                cursor,
+            })
+            .await
+    };
+    for (state, total) in [(None, 10), (Some(DeliveryState::Pending), 8)] {
+        let whole = ok(
+            store.list_notifications(state, 100).await,
+            "list_notifications",
+        );
+        assert_eq!(whole.len(), total);
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        let mut sizes = Vec::new();
+        for _ in 0..10 {
+            let Page { items, next } = ok(
+                page(state, 3, cursor.clone()).await,
+                "list_notifications_page",
+            );
+            sizes.push(items.len());
+            seen.extend(items);
+            match next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        assert_eq!(
+            nids(&seen),
+            nids(&whole),
+            "store contract: following `next` must list every notification once, newest first ({state:?})"
+        );
+        let want: Vec<usize> = (0..total).step_by(3).map(|i| (total - i).min(3)).collect();
+        assert_eq!(
+            sizes, want,
+            "store contract: pages of 3 until the last; no `next` after it ({state:?})"
+        );
+    }
+    // a cursor names its listing
+    let pending = ok(
+        page(Some(DeliveryState::Pending), 1, None).await,
+        "list_notifications_page",
+    )
+    .next
+    .expect("a next page");
+    let leads_cursor = ok(
+        store
+            .list_leads(&LeadQuery {
+                stage: None,
+                limit: 1,
+                cursor: None,
+            })
+            .await,
+        "list_leads",
+    )
+    .next
+    .expect("a next page of leads");
+    for (what, state, cursor) in [
+        (
+            "the pending listing's cursor on the dead listing",
+            Some(DeliveryState::Dead),
+            pending.clone(),
+        ),
+        (
+            "the pending listing's cursor on the whole listing",
+            None,
+            pending.clone(),
+        ),
+        ("a leads cursor", None, leads_cursor.clone()),
+        ("a made-up cursor", None, "zz-not-a-cursor".to_string()),
+    ] {
+        match page(state, 5, Some(cursor)).await {
+            Err(StoreError::InvalidCursor) => {}
+            other => panic!("store contract: {what} must be InvalidCursor, got {other:?}"),
+        }
+    }
+    // and a deliveries cursor is no leads cursor
+    match store
+        .list_leads(&LeadQuery {
+            stage: None,
+            limit: 5,
+            cursor: Some(pending),
+        })
+        .await
+    {
+        Err(StoreError::InvalidCursor) => {}
+        other => panic!(
+            "store contract: a deliveries cursor on the leads must be InvalidCursor, got {other:?}"
+        ),
+    }
 }
