@@ -666,6 +666,8 @@ kind = "console"
         let body = provider.simulator().sample(&ev, &did, now);
         let headers = header_vec(&provider.simulator().sign(secret, &ev, &did, &body, now));
         let stage = if hot { Stage::Hot } else { Stage::Nurture };
+        // the id the lead is stored under (Shopify's is its body's digest)
+        let did = provider.simulator().parsed_delivery_id(&did, &body);
         item(src, did, Kind::Original { stage }, body, headers)
     }
 

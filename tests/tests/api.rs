@@ -340,3 +340,57 @@ async fn deliveries_page_with_a_cursor() {
         );
     }
 }
+
+/// A captured Shopify delivery re-sent with new unsigned headers (event id, topic) is
+/// the same lead, never a new hot one: the body names the delivery and its action.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replayed_shopify_body_with_new_headers_is_the_same_lead() {
+    use handoff_core::model::Action;
+    use handoff_core::providers::shopify;
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_token(dir.path());
+    let ev = handoff_tests::event(Action::CheckoutStarted, "ana.lopez@example.com", None);
+    let sim = shopify::KIND.simulator();
+    let body = sim.sample(&ev, "ev-1", t0());
+    let signed = sim.sign("demo-shopify-secret", &ev, "ev-1", &body, t0());
+    let post = |headers: Headers| {
+        let app = &app;
+        let body = body.clone();
+        async move {
+            let r = app
+                .handle(Request {
+                    method: "POST",
+                    path: "/hooks/demo-shop",
+                    query: None,
+                    headers: &headers,
+                    body: &body,
+                })
+                .await;
+            (r.status, r.json_body())
+        }
+    };
+    let (st, first) = post(signed.clone()).await;
+    assert_eq!(st, 202, "{first}");
+    let swap = |name: &str, value: &str| -> Headers {
+        signed
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case(name))
+            .chain(std::iter::once((name, value)))
+            .collect()
+    };
+    for (name, value) in [
+        ("X-Shopify-Event-Id", "ev-replayed-2"),
+        ("X-Shopify-Webhook-Id", "wh-replayed-3"),
+        ("X-Shopify-Topic", "carts/create"),
+        ("X-Shopify-Topic", "checkouts/update"),
+    ] {
+        let (st, again) = post(swap(name, value)).await;
+        assert_eq!(st, 200, "{name}: {value}: {again}");
+        assert_eq!(again["duplicate"], true);
+        assert_eq!(again["lead_id"], first["lead_id"], "{name}: {value}");
+    }
+    let (_, leads) = get_with(&app, "/leads", Some("Bearer tok-123")).await;
+    let leads = leads["leads"].as_array().unwrap();
+    assert_eq!(leads.len(), 1, "{leads:?}");
+    assert_eq!(leads[0]["action"], "checkout_started");
+}

@@ -185,9 +185,6 @@ pub struct ServerConfig {
     pub raw_payload_ttl: chrono::Duration,
     /// How long refused deliveries stay in the rejected log (`rejected_ttl`, default 30 d).
     pub rejected_ttl: chrono::Duration,
-    /// How long a signed body is remembered for providers whose signature does not
-    /// cover a delivery id (`dedupe_window`, default the raw-payload TTL).
-    pub dedupe_window: chrono::Duration,
     /// Local server: the longest a client may take to send its request headers.
     pub header_timeout: chrono::Duration,
     /// Local server: the longest a client may take to send its request body.
@@ -205,7 +202,6 @@ impl Default for ServerConfig {
             public_url: None,
             raw_payload_ttl: chrono::Duration::hours(72),
             rejected_ttl: chrono::Duration::days(30),
-            dedupe_window: chrono::Duration::hours(72),
             header_timeout: chrono::Duration::seconds(10),
             body_timeout: chrono::Duration::seconds(30),
             idle_timeout: chrono::Duration::seconds(60),
@@ -421,7 +417,6 @@ struct RawServer {
     raw_payload_ttl_hours: Option<Spanned<i64>>,
     raw_payload_ttl: Option<Spanned<String>>,
     rejected_ttl: Option<Spanned<String>>,
-    dedupe_window: Option<Spanned<String>>,
     header_timeout: Option<Spanned<String>>,
     body_timeout: Option<Spanned<String>>,
     idle_timeout: Option<Spanned<String>>,
@@ -680,14 +675,6 @@ impl Config {
                 )
             })
             .unwrap_or(server.raw_payload_ttl);
-        server.dedupe_window = duration_in(
-            &mut p,
-            &raw.server.dedupe_window,
-            "server.dedupe_window",
-            hour,
-            year,
-        )
-        .unwrap_or(server.raw_payload_ttl);
         server.rejected_ttl = duration_in(
             &mut p,
             &raw.server.rejected_ttl,
@@ -1503,7 +1490,6 @@ hot_actions = ["payment_requested"]
         let d = load(&base).unwrap().server;
         assert_eq!(d.raw_payload_ttl, chrono::Duration::hours(72));
         assert_eq!(d.rejected_ttl, chrono::Duration::days(30));
-        assert_eq!(d.dedupe_window, chrono::Duration::hours(72));
         assert_eq!(d.header_timeout, chrono::Duration::seconds(10));
         assert_eq!(d.body_timeout, chrono::Duration::seconds(30));
         assert_eq!(d.idle_timeout, chrono::Duration::seconds(60));
@@ -1516,8 +1502,6 @@ hot_actions = ["payment_requested"]
         .unwrap()
         .server;
         assert_eq!(set.raw_payload_ttl, chrono::Duration::days(5));
-        // the dedupe window follows the raw-payload TTL unless set
-        assert_eq!(set.dedupe_window, chrono::Duration::days(5));
         assert_eq!(set.rejected_ttl, chrono::Duration::days(7));
         assert_eq!(set.header_timeout, chrono::Duration::seconds(3));
         assert_eq!(set.body_timeout, chrono::Duration::seconds(20));
@@ -1530,14 +1514,13 @@ hot_actions = ["payment_requested"]
 
         let bad = load(&format!(
             "[server]\nraw_payload_ttl = \"2d\"\nraw_payload_ttl_hours = 10\nrejected_ttl = \"30\"\n\
-             dedupe_window = \"10m\"\nheader_timeout = \"2h\"\nmax_connections = 0\n{base}"
+             header_timeout = \"2h\"\nmax_connections = 0\n{base}"
         ))
         .unwrap_err();
         let text: String = bad.iter().map(|p| format!("{p}\n")).collect();
         for want in [
             "server.raw_payload_ttl: set either raw_payload_ttl or raw_payload_ttl_hours",
             "server.rejected_ttl: \"30\" is not a duration",
-            "server.dedupe_window: must be between 1h and 365d",
             "server.header_timeout: must be between 1s and 1h",
             "server.max_connections: must be between 1 and 65536",
         ] {

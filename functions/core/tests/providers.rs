@@ -421,6 +421,16 @@ fn shopify_headers(secret: &str, topic: &str, body: &[u8]) -> Headers {
         .with("X-Shopify-API-Version", "2025-04")
 }
 
+/// `sha256:` and the hex SHA-256 of `body`, computed here (not by the code under test).
+fn sha256_id(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let hex: String = Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256:{hex}")
+}
+
 #[test]
 fn shopify_checkout_fixture_verifies_and_parses() {
     let k = shopify::KIND;
@@ -428,7 +438,9 @@ fn shopify_checkout_fixture_verifies_and_parses() {
     let h = shopify_headers(SHOPIFY_SECRET, "checkouts/create", &body);
     k.verify(SHOPIFY_SECRET, &h, &body, Utc::now()).unwrap();
     let (id, e) = lead(k, &h, &body);
-    assert_eq!(id, "98880550-7158-44d4-b7cd-2c97c8a091b5");
+    // the body's SHA-256, not the unsigned X-Shopify-Event-Id
+    assert_eq!(id, sha256_id(&body));
+    assert_ne!(id, "98880550-7158-44d4-b7cd-2c97c8a091b5");
     assert_eq!(e.action, Action::CheckoutStarted);
     assert_eq!(e.contact.email.as_deref(), Some("john@example.com"));
     assert_eq!(e.contact.name.as_deref(), Some("John Smith"));
@@ -454,15 +466,18 @@ fn shopify_checkout_fixture_verifies_and_parses() {
     assert_eq!(e.channel, None);
     assert_eq!(e.occurred_at, Some("2025-06-12T17:39:51Z".parse().unwrap()));
 
-    // checkouts/update is the same readiness action; ids fall back
+    // checkouts/update is the same readiness action; the ids are the body's
     let h2 = without(&without(&h, "X-Shopify-Event-Id"), "X-Shopify-Topic")
         .with("X-Shopify-Topic", "checkouts/update");
     let (id, e) = lead(k, &h2, &body);
-    assert_eq!(id, "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043");
+    assert_eq!(id, sha256_id(&body));
     assert_eq!(e.action, Action::CheckoutStarted);
+    // the same body under a cart topic is still the checkout it is
+    let h3 = without(&h, "X-Shopify-Topic").with("X-Shopify-Topic", "carts/create");
+    assert_eq!(lead(k, &h3, &body).1.action, Action::CheckoutStarted);
     let bare = Headers::new().with("X-Shopify-Topic", "checkouts/create");
     let (id, _) = lead(k, &bare, &body);
-    assert_eq!(id, handoff_core::providers::body_digest(&body));
+    assert_eq!(id, sha256_id(&body));
 }
 
 #[test]

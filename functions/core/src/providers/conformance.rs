@@ -236,21 +236,23 @@ fn with_value(headers: &Headers, name: &str, value: &str) -> Headers {
     without(headers, name).with(name, value)
 }
 
-/// Verifies and parses a delivery of `event`; returns the delivery id and the event
-/// read back, failing with the provider's name when either step refuses.
+/// Verifies and parses a delivery of `event` sent as `dlv_0001`; returns the delivery id
+/// read back, the one the simulator says it should be, and the event read back, failing
+/// with the provider's name when either step refuses.
 fn round_trip(
     p: &dyn Provider,
     key: &[u8],
     event: &LeadEvent,
     now: DateTime<Utc>,
-) -> (String, LeadEvent) {
+) -> (String, String, LeadEvent) {
     let name = p.name();
     let d = deliver(p, key, event, "dlv_0001", now);
     if let Err(e) = p.verify(&d.secret, &d.headers, &d.body, now) {
         panic!("{name}: its own delivery does not verify: {e}\nevent: {event:?}");
     }
+    let want = p.simulator().parsed_delivery_id("dlv_0001", &d.body);
     match p.parse(&d.headers, &d.body, &ParseOptions::default()) {
-        Ok(Parsed::Lead { delivery_id, event }) => (delivery_id, event),
+        Ok(Parsed::Lead { delivery_id, event }) => (delivery_id, want, event),
         other => panic!(
             "{name}: its own delivery is not a lead: {other:?}\nbody: {}",
             String::from_utf8_lossy(&d.body)
@@ -298,9 +300,53 @@ fn check(p: &'static dyn Provider) {
 
     // round trips
     for event in events() {
-        let (id, parsed) = round_trip(p, KEY, &event, now);
-        assert_eq!(id, "dlv_0001", "{name}: delivery id of {event:?}");
+        let (id, want, parsed) = round_trip(p, KEY, &event, now);
+        assert_eq!(id, want, "{name}: delivery id of {event:?}");
         assert_eq!(parsed, sim.carried(&event, now), "{name}: {event:?}");
+    }
+
+    // headers the signature does not cover cannot make a replay another lead: with any
+    // one of them changed or dropped, a delivery that still verifies is refused,
+    // ignored, or the same delivery id with the same action
+    for event in events() {
+        let d = deliver(p, KEY, &event, "dlv_0003", now);
+        let Ok(Parsed::Lead {
+            delivery_id: id,
+            event: original,
+        }) = p.parse(&d.headers, &d.body, &ParseOptions::default())
+        else {
+            panic!("{name}: its own delivery is not a lead");
+        };
+        let signed: Vec<String> = p
+            .signature_headers()
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .chain(p.timestamp().map(|t| t.header.to_ascii_lowercase()))
+            .collect();
+        for (header, _) in d.headers.iter() {
+            if signed.contains(&header.to_ascii_lowercase()) {
+                continue;
+            }
+            for headers in [
+                with_value(&d.headers, header, "tampered-0001"),
+                without(&d.headers, header),
+            ] {
+                if p.verify(&d.secret, &headers, &d.body, now).is_err() {
+                    continue;
+                }
+                if let Ok(Parsed::Lead {
+                    delivery_id,
+                    event: replayed,
+                }) = p.parse(&headers, &d.body, &ParseOptions::default())
+                {
+                    assert_eq!(
+                        (&delivery_id, replayed.action),
+                        (&id, original.action),
+                        "{name}: changing the unsigned header {header} made a replay another lead"
+                    );
+                }
+            }
+        }
     }
 
     // rejections
@@ -546,8 +592,8 @@ proptest! {
     #[test]
     fn any_event_round_trips(kind in any_kind(), event in any_event(), key in prop::collection::vec(any::<u8>(), 1..48)) {
         let now = at(1_760_000_000);
-        let (id, parsed) = round_trip(&*kind, &key, &event, now);
-        prop_assert_eq!(id, "dlv_0001");
+        let (id, want, parsed) = round_trip(&*kind, &key, &event, now);
+        prop_assert_eq!(id, want);
         prop_assert_eq!(parsed, kind.simulator().carried(&event, now));
     }
 

@@ -127,6 +127,13 @@ pub trait Simulator: Sync {
         hex::encode(key)
     }
 
+    /// The delivery id `parse` reads out of a delivery built as `delivery_id` with
+    /// `body`: that id by default; a digest of the body for formats whose signature does
+    /// not cover the id they send.
+    fn parsed_delivery_id(&self, delivery_id: &str, _body: &[u8]) -> String {
+        delivery_id.to_string()
+    }
+
     /// What `parse` reads back out of `sample(event, _, now)`: the parts of `event`
     /// the format carries (everything, by default).
     fn carried(&self, event: &LeadEvent, _now: DateTime<Utc>) -> LeadEvent {

@@ -1,10 +1,21 @@
 //! Shopify webhooks: `X-Shopify-Hmac-SHA256: <base64 HMAC-SHA256(secret, raw body)>`,
 //! the event in `X-Shopify-Topic`.
 //!
-//! `carts/create`, `carts/update` → `add_to_cart`; `checkouts/create`,
-//! `checkouts/update` → `checkout_started`; any other topic is ignored.
-//! Delivery id = `X-Shopify-Event-Id`, else `X-Shopify-Webhook-Id`, else a digest of
-//! the body.
+//! The signature covers the body only: `X-Shopify-Topic`, `X-Shopify-Event-Id` and the
+//! other headers are not signed, so anyone holding one captured delivery could re-send
+//! it with new ones. Hence:
+//!
+//! - **the delivery id is a digest of the body** (`sha256:…`), not `X-Shopify-Event-Id`:
+//!   a re-sent body is the same lead (200 duplicate), whatever its headers, for as long
+//!   as the lead is kept; Shopify's own retries re-send the same body, so they dedupe as
+//!   before;
+//! - **the action comes from the body**: a body with line items and a checkout's marks
+//!   (`abandoned_checkout_url` or `cart_token`) is a checkout → `checkout_started`; one
+//!   with line items and a cart `token` only is a cart → `add_to_cart`; an order's body
+//!   (`order_number`, `financial_status`) is never a lead. The topic only says whether the
+//!   delivery is a cart/checkout event at all (`carts/*`, `checkouts/*`; any other topic
+//!   is ignored), so editing it can turn a lead into an ignored delivery, never into
+//!   another action or a new lead.
 //!
 //! Payload (Shopify's checkout sample: `id`, `token`, `cart_token`, `email`, `phone`,
 //! `created_at`, `updated_at`, `landing_site`, `referring_site`, `note`,
@@ -21,7 +32,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::util::{
-    clean, finish, hmac_sha256, join_name, json_object, mac_matches, quote_id, require_secret, str_at,
+    finish, hmac_sha256, join_name, json_object, mac_matches, quote_id, require_secret, str_at,
     utm_field, utm_from_url,
 };
 use super::{
@@ -102,20 +113,22 @@ fn parse(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| MalformedError(format!("missing {TOPIC_HEADER} header")))?;
-    let (action, kind) = match topic.to_ascii_lowercase().as_str() {
-        "carts/create" | "carts/update" => (Action::AddToCart, Kind::Cart),
-        "checkouts/create" | "checkouts/update" => (Action::CheckoutStarted, Kind::Checkout),
+    match topic.to_ascii_lowercase().as_str() {
+        "carts/create" | "carts/update" | "checkouts/create" | "checkouts/update" => {}
         _ => {
             return Ok(Parsed::Ignored {
                 reason: format!("topic {} is not a lead event", quote_id(topic)),
             })
         }
-    };
-    let delivery_id = [EVENT_ID_HEADER, WEBHOOK_ID_HEADER]
-        .iter()
-        .find_map(|h| clean(headers.get(h)))
-        .unwrap_or_else(|| body_digest(body));
+    }
+    // the signed body, not the unsigned headers, names the delivery and its action
+    let delivery_id = body_digest(body);
     let v = Value::Object(json_object(body)?);
+    let kind = body_kind(&v)?;
+    let action = match kind {
+        Kind::Cart => Action::AddToCart,
+        Kind::Checkout => Action::CheckoutStarted,
+    };
 
     let first_of = |paths: &[&[&str]]| paths.iter().find_map(|p| str_at(&v, p));
     let name_at = |obj: &str| {
@@ -172,6 +185,30 @@ fn parse(
     Ok(Parsed::Lead { delivery_id, event })
 }
 
+/// What the signed body is: a checkout, a cart, or (an error) neither.
+fn body_kind(v: &Value) -> Result<Kind, MalformedError> {
+    let has = |k: &str| v.get(k).is_some_and(|x| !x.is_null());
+    if has("order_number") || has("financial_status") {
+        return Err(MalformedError(
+            "the body is an order, not a cart or checkout".into(),
+        ));
+    }
+    if !v.get("line_items").is_some_and(Value::is_array) {
+        return Err(MalformedError(
+            "the body is not a cart or checkout: it has no line_items".into(),
+        ));
+    }
+    if has("abandoned_checkout_url") || has("cart_token") {
+        Ok(Kind::Checkout)
+    } else if has("token") {
+        Ok(Kind::Cart)
+    } else {
+        Err(MalformedError(
+            "the body is not a cart or checkout: it has no token".into(),
+        ))
+    }
+}
+
 /// Shops that keep the UTM parameters as cart attributes: `note_attributes:
 /// [{"name": "utm_source", "value": "google"}, …]`.
 fn utm_from_attributes(v: &Value) -> Utm {
@@ -200,43 +237,72 @@ mod tests {
         Headers::new().with(TOPIC_HEADER, topic)
     }
 
-    #[test]
-    fn topics_decide_the_action() {
-        let body = br#"{"email":"a@b.co"}"#;
-        let action = |t: &str| match parse(&headers(t), body, &ParseOptions::default()).unwrap() {
+    const CART: &[u8] = br#"{"token":"c1","line_items":[{"title":"Desk"}],"customer":{"email":"a@b.co"}}"#;
+    const CHECKOUT: &[u8] = br#"{"token":"t1","cart_token":"c1","email":"a@b.co","line_items":[{"title":"Desk"}],"abandoned_checkout_url":"https://x/recover"}"#;
+
+    fn action(topic: &str, body: &[u8]) -> Result<Option<Action>, MalformedError> {
+        Ok(match parse(&headers(topic), body, &ParseOptions::default())? {
             Parsed::Lead { event, .. } => Some(event.action),
             Parsed::Ignored { .. } => None,
-        };
-        assert_eq!(action("carts/create"), Some(Action::AddToCart));
-        assert_eq!(action("carts/update"), Some(Action::AddToCart));
-        assert_eq!(action("checkouts/create"), Some(Action::CheckoutStarted));
-        assert_eq!(action("checkouts/update"), Some(Action::CheckoutStarted));
-        assert_eq!(action("orders/create"), None);
+        })
+    }
+
+    #[test]
+    fn the_signed_body_decides_the_action_and_the_topic_only_gates() {
+        for topic in ["carts/create", "carts/update", "checkouts/create", "checkouts/update"] {
+            // an edited (unsigned) topic cannot turn a cart into a checkout or back
+            assert_eq!(action(topic, CART).unwrap(), Some(Action::AddToCart), "{topic}");
+            assert_eq!(
+                action(topic, CHECKOUT).unwrap(),
+                Some(Action::CheckoutStarted),
+                "{topic}"
+            );
+        }
+        assert_eq!(action("orders/create", CHECKOUT).unwrap(), None);
         let Parsed::Ignored { reason } =
             parse(&headers("products/update"), b"", &ParseOptions::default()).unwrap()
         else {
             panic!()
         };
         assert_eq!(reason, r#"topic "products/update" is not a lead event"#);
-        assert!(parse(&Headers::new(), body, &ParseOptions::default()).is_err());
+        assert!(parse(&Headers::new(), CART, &ParseOptions::default()).is_err());
+        // an order's body sent under a cart topic is no lead
+        let order = br#"{"order_number":1001,"financial_status":"paid","cart_token":"c1","email":"a@b.co","line_items":[]}"#;
+        assert_eq!(
+            action("carts/create", order).unwrap_err().0,
+            "the body is an order, not a cart or checkout"
+        );
+        let bare = br#"{"email":"a@b.co"}"#;
+        assert!(action("checkouts/create", bare)
+            .unwrap_err()
+            .0
+            .contains("no line_items"));
     }
 
     #[test]
-    fn delivery_id_falls_back_to_webhook_id_then_digest() {
-        let body = br#"{"email":"a@b.co"}"#;
-        let id = |h: Headers| match parse(&h, body, &ParseOptions::default()).unwrap() {
+    fn the_delivery_id_is_the_body_digest_whatever_the_unsigned_ids() {
+        let id = |h: Headers| match parse(&h, CART, &ParseOptions::default()).unwrap() {
             Parsed::Lead { delivery_id, .. } => delivery_id,
             _ => panic!(),
         };
-        let h = headers("carts/update").with(WEBHOOK_ID_HEADER, "wh-1");
-        assert_eq!(id(h.clone()), "wh-1");
-        assert_eq!(id(h.with(EVENT_ID_HEADER, "ev-1")), "ev-1");
-        assert_eq!(id(headers("carts/update")), body_digest(body));
+        let digest = body_digest(CART);
+        assert!(digest.starts_with("sha256:"));
+        assert_eq!(id(headers("carts/update")), digest);
+        assert_eq!(
+            id(headers("carts/update").with(EVENT_ID_HEADER, "ev-1")),
+            digest
+        );
+        assert_eq!(
+            id(headers("carts/create")
+                .with(EVENT_ID_HEADER, "ev-2")
+                .with(WEBHOOK_ID_HEADER, "wh-2")),
+            digest
+        );
     }
 
     #[test]
     fn utm_from_note_attributes_when_the_landing_site_has_none() {
-        let body = br#"{"email":"a@b.co","landing_site":"/","note_attributes":[{"name":"utm_source","value":"meta"},{"name":"gift","value":"yes"}]}"#;
+        let body = br#"{"email":"a@b.co","cart_token":"c1","line_items":[],"landing_site":"/","note_attributes":[{"name":"utm_source","value":"meta"},{"name":"gift","value":"yes"}]}"#;
         let Parsed::Lead { event, .. } =
             parse(&headers("checkouts/create"), body, &ParseOptions::default()).unwrap()
         else {

@@ -175,6 +175,11 @@ impl Simulator for Shopify {
         .with("content-type", "application/json")
 }
 
+    /// The signature covers the body only, so the body names the delivery.
+    fn parsed_delivery_id(&self, _delivery_id: &str, body: &[u8]) -> String {
+        crate::providers::body_digest(body)
+    }
+
     /// Carts are `add_to_cart`, everything else a checkout (`checkout_started`); no
     /// channel; the update time to the second.
     fn carried(&self, event: &LeadEvent, now: DateTime<Utc>) -> LeadEvent {
