@@ -394,3 +394,90 @@ async fn a_replayed_shopify_body_with_new_headers_is_the_same_lead() {
     assert_eq!(leads.len(), 1, "{leads:?}");
     assert_eq!(leads[0]["action"], "checkout_started");
 }
+
+/// Free text never costs a lead: text over its limit is cut and named in `truncated`
+/// (in the answer and on the stored lead); 64 KiB of message are kept whole. An
+/// over-long header value is 400, naming the header.
+#[tokio::test(flavor = "multi_thread")]
+async fn long_text_is_cut_and_named_and_long_headers_are_refused() {
+    use handoff_core::model::Action;
+    use handoff_core::providers::standard;
+    const SECRET: &str = "whsec_aGFuZG9mZi1kZW1vLXNlY3JldC1ub3QtZm9yLXByb2Q=";
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_token(dir.path());
+    let sim = standard::KIND.simulator();
+    let send = |ev: handoff_core::model::LeadEvent,
+                did: &'static str,
+                extra: Option<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let now = chrono::Utc::now();
+            let body = sim.sample(&ev, did, now);
+            let mut headers = sim.sign(SECRET, &ev, did, &body, now);
+            if let Some((k, v)) = extra {
+                headers.insert(k, v);
+            }
+            let r = app
+                .handle(Request {
+                    method: "POST",
+                    path: "/hooks/demo-b2b",
+                    query: None,
+                    headers: &headers,
+                    body: &body,
+                })
+                .await;
+            (r.status, r.json_body())
+        }
+    };
+    // 64 KiB of message exactly: kept whole, nothing truncated
+    let whole = "q".repeat(64 * 1024);
+    let ev = handoff_tests::event(Action::DemoRequest, "ana.lopez@example.com", Some(&whole));
+    let (st, b) = send(ev, "long-1", None).await;
+    assert_eq!(st, 202, "{b}");
+    assert_eq!(b.get("truncated"), None, "{b}");
+
+    // 100 KiB of message (multi-byte characters) and a 1,000-character name
+    let long = "é".repeat(50 * 1024);
+    let mut ev = handoff_tests::event(Action::DemoRequest, "ana.lopez@example.com", Some(&long));
+    ev.contact.name = Some("N".repeat(1000));
+    let (st, b) = send(ev, "long-2", None).await;
+    assert_eq!(st, 202, "{b}");
+    assert_eq!(
+        b["truncated"],
+        serde_json::json!(["message", "contact.name"]),
+        "{b}"
+    );
+    let id = b["lead_id"].as_str().unwrap().to_string();
+    let (st, lead) = get_with(&app, &format!("/leads/{id}"), Some("Bearer tok-123")).await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        lead["truncated"],
+        serde_json::json!(["message", "contact.name"])
+    );
+    let message = lead["message"].as_str().unwrap();
+    assert_eq!(
+        message.len(),
+        64 * 1024,
+        "cut at 64 KiB, on a character boundary"
+    );
+    assert!(message.chars().all(|c| c == 'é'));
+    assert_eq!(lead["contact"]["name"].as_str().unwrap().len(), 256);
+    let (_, whole_lead) = get_with(&app, "/leads?limit=2", Some("Bearer tok-123")).await;
+    assert!(whole_lead["leads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["stage"] == "hot"));
+
+    // a header value over 8 KiB
+    let ev = handoff_tests::event(Action::DemoRequest, "ana.lopez@example.com", None);
+    let (st, b) = send(ev, "long-3", Some(("x-trace", "t".repeat(9000)))).await;
+    assert_eq!((st, b["error"].as_str()), (400, Some("bad_request")), "{b}");
+    assert!(
+        b["detail"]
+            .as_str()
+            .unwrap()
+            .contains("header x-trace is 9000 bytes"),
+        "{b}"
+    );
+}

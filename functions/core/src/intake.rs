@@ -98,15 +98,34 @@ pub fn intake(
     Ok(Intake::Lead { lead, outbox })
 }
 
+/// Cuts the event's text fields to [`limits`]; returns the fields it cut.
+fn cut_to_limits(event: &mut crate::model::LeadEvent) -> Vec<String> {
+    use crate::model::limits::{cut, MESSAGE_BYTES, NAME_BYTES, PHONE_BYTES, UTM_BYTES};
+    let mut t = Vec::new();
+    cut(&mut event.message, MESSAGE_BYTES, "message", &mut t);
+    let c = &mut event.contact;
+    cut(&mut c.name, NAME_BYTES, "contact.name", &mut t);
+    cut(&mut c.company, NAME_BYTES, "contact.company", &mut t);
+    cut(&mut c.phone, PHONE_BYTES, "contact.phone", &mut t);
+    let u = &mut event.utm;
+    cut(&mut u.source, UTM_BYTES, "utm.source", &mut t);
+    cut(&mut u.medium, UTM_BYTES, "utm.medium", &mut t);
+    cut(&mut u.campaign, UTM_BYTES, "utm.campaign", &mut t);
+    cut(&mut u.term, UTM_BYTES, "utm.term", &mut t);
+    cut(&mut u.content, UTM_BYTES, "utm.content", &mut t);
+    t
+}
+
 /// The lead a parsed event of `source` becomes, with its readiness.
 fn classify(
     config: &Config,
     source_id: &str,
     source: &Source,
     delivery_id: String,
-    event: crate::model::LeadEvent,
+    mut event: crate::model::LeadEvent,
     now: DateTime<Utc>,
 ) -> Lead {
+    let truncated = cut_to_limits(&mut event);
     let texts: Vec<(&str, &str)> = event
         .message
         .as_deref()
@@ -115,6 +134,7 @@ fn classify(
         .collect();
     let r = readiness::classify(&config.rules, source.business, event.action, &texts);
     Lead {
+        truncated,
         id: Lead::id_for(source_id, &delivery_id),
         source_id: source_id.to_string(),
         delivery_id,

@@ -212,6 +212,38 @@ pub struct Lead {
     pub stage: Stage,
     pub score: u8,
     pub reasons: Vec<Reason>,
+    /// The fields that were longer than their limit ([`limits`]) and were cut to it
+    /// (`"message"`, `"contact.name"`, …): a lead is never refused over free text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<String>,
+}
+
+/// How long a lead's text fields may be; longer values are cut to the limit (at a
+/// character boundary) and named in [`Lead::truncated`].
+pub mod limits {
+    /// `message` (a form's answers, a chat's transcript…): 64 KiB.
+    pub const MESSAGE_BYTES: usize = 64 * 1024;
+    /// `contact.name` and `contact.company`.
+    pub const NAME_BYTES: usize = 256;
+    /// `contact.phone`.
+    pub const PHONE_BYTES: usize = 64;
+    /// Each `utm.*` field.
+    pub const UTM_BYTES: usize = 256;
+
+    /// Cuts `v` to at most `max` bytes at a character boundary; records `field` in
+    /// `truncated` when it did.
+    pub fn cut(v: &mut Option<String>, max: usize, field: &str, truncated: &mut Vec<String>) {
+        if let Some(s) = v {
+            if s.len() > max {
+                let mut end = max;
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                s.truncate(end);
+                truncated.push(field.to_string());
+            }
+        }
+    }
 }
 
 impl Lead {

@@ -124,7 +124,8 @@ pub fn slack_message(lead: &Lead, link: &str) -> Value {
         contact.push(format!("*Phone:* {}", e(p)));
     }
     let mut blocks = vec![
-        json!({"type": "header", "text": {"type": "plain_text", "text": format!("Hot lead: {}", e(&who(lead))), "emoji": true}}),
+        // a header's text is at most 150 characters (Block Kit)
+        json!({"type": "header", "text": {"type": "plain_text", "text": format!("Hot lead: {}", e(&who(lead))).chars().take(150).collect::<String>(), "emoji": true}}),
         json!({"type": "section", "fields": [
             {"type": "mrkdwn", "text": format!("*Who:*\n{}", e(&who(lead)))},
             {"type": "mrkdwn", "text": format!("*Action:*\n{} ({})", lead.action, lead.channel)},
@@ -212,7 +213,18 @@ mod tests {
                 field: "action".into(),
                 detail: "demo_request is a readiness action for b2b".into(),
             }],
+            truncated: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_long_name_keeps_the_slack_header_within_150_characters() {
+        let mut l = lead();
+        l.contact.name = Some("Ñ".repeat(256));
+        let v = slack_message(&l, "http://x/leads/ld_1");
+        let header = v["blocks"][0]["text"]["text"].as_str().unwrap();
+        assert_eq!(header.chars().count(), 150);
+        assert!(header.starts_with("Hot lead: ÑÑÑ"));
     }
 
     #[test]

@@ -167,11 +167,15 @@ pub(super) fn unknown_source(id: &str) -> Response {
 
 /// The body of `202`/`200` answers to a webhook.
 pub fn lead_answer(lead: &Lead, duplicate: bool) -> Value {
-    json!({
+    let mut v = json!({
         "lead_id": lead.id,
         "stage": lead.stage,
         "score": lead.score,
         "reasons": lead.reasons,
         "duplicate": duplicate,
-    })
+    });
+    if !lead.truncated.is_empty() {
+        v["truncated"] = json!(lead.truncated);
+    }
+    v
 }

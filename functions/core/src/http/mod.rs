@@ -339,11 +339,26 @@ pub fn find<'a>(method: &str, path: &'a str) -> Result<(&'static Route, Params<'
 }
 
 /// Routes one request: find the route, check its access policy, run its handler.
+/// Longest request header value accepted (8 KiB): a longer one is 400, naming it.
+pub const MAX_HEADER_VALUE_BYTES: usize = 8 * 1024;
+
 pub async fn handle(app: &App, req: Request<'_>) -> Response {
     let (route, params) = match find(req.method, req.path) {
         Ok(found) => found,
         Err(r) => return r,
     };
+    if let Some((name, value)) = req
+        .headers
+        .iter()
+        .find(|(_, v)| v.len() > MAX_HEADER_VALUE_BYTES)
+    {
+        return ApiError::bad_request(format!(
+            "header {} is {} bytes long; at most {MAX_HEADER_VALUE_BYTES} are accepted",
+            crate::mask::printable(&name.chars().take(64).collect::<String>()),
+            value.len()
+        ))
+        .into();
+    }
     if let Err(e) = authorise(app, route.access, &req) {
         return e.into();
     }

@@ -10,9 +10,6 @@ use subtle::ConstantTimeEq;
 use super::{MalformedError, SignatureError};
 use crate::model::{Action, LeadEvent, Utm};
 
-/// Messages longer than this (in characters) are cut.
-pub(crate) const MAX_MESSAGE_CHARS: usize = 5000;
-
 /// HMAC-SHA256 over the concatenation of `parts`.
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
@@ -74,19 +71,6 @@ pub(crate) fn clean(s: Option<&str>) -> Option<String> {
 /// A field clean-up for owned values.
 pub(crate) fn clean_owned(s: Option<String>) -> Option<String> {
     clean(s.as_deref())
-}
-
-/// Trimmed, `None` when empty, cut to [`MAX_MESSAGE_CHARS`].
-pub(crate) fn clean_message(s: Option<&str>) -> Option<String> {
-    clean(s).map(|m| truncate_chars(&m, MAX_MESSAGE_CHARS))
-}
-
-/// The first `max` characters of `s`.
-pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => s[..i].trim_end().to_string(),
-        None => s.to_string(),
-    }
 }
 
 /// A provider-controlled identifier (topic, event type) made safe to quote in an
@@ -351,8 +335,8 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
-/// The last step of every parse: strings trimmed (empty → `None`), the message cut
-/// to [`MAX_MESSAGE_CHARS`], then the model's own validation.
+/// The last step of every parse: strings trimmed (empty → `None`; intake cuts
+/// over-long ones and says so on the lead), then the model's own validation.
 pub(crate) fn finish(mut event: LeadEvent) -> Result<LeadEvent, MalformedError> {
     let c = &mut event.contact;
     c.email = clean_owned(c.email.take());
@@ -365,7 +349,8 @@ pub(crate) fn finish(mut event: LeadEvent) -> Result<LeadEvent, MalformedError> 
     u.campaign = clean_owned(u.campaign.take());
     u.term = clean_owned(u.term.take());
     u.content = clean_owned(u.content.take());
-    event.message = clean_message(event.message.as_deref());
+    // (over-long text is cut by intake, which notes it on the lead)
+    event.message = clean_owned(event.message.take());
     event.validate().map_err(MalformedError)?;
     Ok(event)
 }
@@ -458,17 +443,6 @@ mod tests {
     fn html_escape_and_back() {
         let s = "Tom & \"Jerry\" <3 it's";
         assert_eq!(html_to_text(&format!("<p>{}</p>", html_escape(s))), s);
-    }
-
-    #[test]
-    fn truncation_counts_characters() {
-        assert_eq!(truncate_chars("ééé", 2), "éé");
-        assert_eq!(truncate_chars("ab", 5), "ab");
-        let long = "x".repeat(MAX_MESSAGE_CHARS + 10);
-        assert_eq!(
-            clean_message(Some(&long)).unwrap().chars().count(),
-            MAX_MESSAGE_CHARS
-        );
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub fn sample_new_lead(
             }
             .into(),
         }],
+        truncated: Vec::new(),
     };
     let outbox = if hot {
         vec![
