@@ -320,6 +320,141 @@ pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
     Ok(chrono::Duration::milliseconds(total))
 }
 
+/// The document's structure, every problem of it reported: syntax errors (the parser
+/// recovers and goes on), then `[server]`, `[delivery]`, each `[[source]]`, each
+/// `[[team]]` and each of its `[[team.notify]]` read on its own, every missing
+/// required key named. `None` when anything was wrong (the problems are in `p`).
+fn parse_raw(p: &mut Problems<'_>) -> Option<RawConfig> {
+    use toml::de::{DeTable, DeValue};
+    let (root, errors) = DeTable::parse_recoverable(p.text);
+    if !errors.is_empty() {
+        for e in errors {
+            p.at(e.span().unwrap_or(0..0), "", e.message().trim().to_string());
+        }
+        return None;
+    }
+    let span = root.span();
+    let mut root = root.into_inner();
+    let server = root.remove("server");
+    let delivery = root.remove("delivery");
+    let sources = root.remove("source");
+    let teams = root.remove("team");
+    let before = p.list.len();
+    // what is left: [readiness.*] and any unknown top-level key
+    let mut raw: RawConfig = de_table(p, Spanned::new(span, DeValue::Table(root)), "")?;
+    if let Some(v) = server {
+        raw.server = de_table(p, v, "server").unwrap_or_default();
+    }
+    if let Some(v) = delivery {
+        raw.delivery = de_table(p, v, "delivery").unwrap_or_default();
+    }
+    for (i, v) in elements(p, sources, "source").into_iter().enumerate() {
+        let path = format!("source[{i}]");
+        if required(p, &v, &path, &["id", "provider", "business", "channel"]) {
+            raw.source.extend(de_table::<RawSource>(p, v, &path));
+        }
+    }
+    for (i, v) in elements(p, teams, "team").into_iter().enumerate() {
+        let path = format!("team[{i}]");
+        let team_span = v.span();
+        let DeValue::Table(mut t) = v.into_inner() else {
+            p.at(team_span, &path, "must be a table");
+            continue;
+        };
+        let notify = t.remove("notify");
+        let v = Spanned::new(team_span, DeValue::Table(t));
+        let team_ok = required(p, &v, &path, &["name", "channels"]);
+        let team = if team_ok {
+            de_table::<RawTeam>(p, v, &path)
+        } else {
+            None
+        };
+        let mut entries = Vec::new();
+        for (j, n) in elements(p, notify, &format!("{path}.notify"))
+            .into_iter()
+            .enumerate()
+        {
+            let npath = format!("{path}.notify[{j}]");
+            if required(p, &n, &npath, &["kind"]) {
+                entries.extend(de_table::<RawNotify>(p, n, &npath));
+            }
+        }
+        if let Some(mut team) = team {
+            team.notify = entries;
+            raw.team.push(team);
+        }
+    }
+    (p.list.len() == before).then_some(raw)
+}
+
+/// The elements of an array of tables (`[[source]]`), or a problem when it is not one.
+fn elements<'i>(
+    p: &mut Problems<'_>,
+    v: Option<Spanned<toml::de::DeValue<'i>>>,
+    path: &str,
+) -> Vec<Spanned<toml::de::DeValue<'i>>> {
+    let Some(v) = v else { return Vec::new() };
+    let span = v.span();
+    match v.into_inner() {
+        toml::de::DeValue::Array(a) => a.into_iter().collect(),
+        other => {
+            p.at(
+                span,
+                path,
+                format!(
+                    "must be an array of tables ([[{path}]]), not {}",
+                    other.type_str()
+                ),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// Whether the table `v` has every key in `keys`; each missing one is a problem.
+fn required(
+    p: &mut Problems<'_>,
+    v: &Spanned<toml::de::DeValue<'_>>,
+    path: &str,
+    keys: &[&str],
+) -> bool {
+    let Some(t) = v.get_ref().as_table() else {
+        p.at(v.span(), path, "must be a table");
+        return false;
+    };
+    let mut ok = true;
+    for k in keys {
+        if !t.contains_key(*k) {
+            p.at(v.span(), path, format!("missing field `{k}`"));
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// One table deserialised on its own; its first problem (a wrong type, an unknown key)
+/// is reported at its place.
+fn de_table<T: serde::de::DeserializeOwned>(
+    p: &mut Problems<'_>,
+    v: Spanned<toml::de::DeValue<'_>>,
+    path: &str,
+) -> Option<T> {
+    let span = v.span();
+    let toml::de::DeValue::Table(t) = v.into_inner() else {
+        p.at(span.clone(), path, "must be a table");
+        return None;
+    };
+    match T::deserialize(toml::de::Deserializer::from(Spanned::new(span.clone(), t))) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let at = e.span().unwrap_or(span);
+            let msg = e.message().trim().to_string();
+            p.at(at, path, msg);
+            None
+        }
+    }
+}
+
 /// An optional duration key, checked to lie in `min..=max` (a problem otherwise).
 fn duration_in(
     p: &mut Problems<'_>,
@@ -602,13 +737,8 @@ impl Config {
             text,
             list: Vec::new(),
         };
-        let raw: RawConfig = match toml::from_str(text) {
-            Ok(r) => r,
-            Err(e) => {
-                let span = e.span().unwrap_or(0..0);
-                p.at(span, "", e.message().trim().to_string());
-                return Err(p.list);
-            }
+        let Some(raw) = parse_raw(&mut p) else {
+            return Err(p.list);
         };
 
         // [server]
@@ -1525,6 +1655,37 @@ hot_actions = ["payment_requested"]
             "server.max_connections: must be between 1 and 65536",
         ] {
             assert!(text.contains(want), "missing {want:?} in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn every_structural_problem_is_reported_not_only_the_first() {
+        let text = "[server]\npublic_url = 5\n\
+                    [delivery]\nmax_attempts = \"three\"\n\
+                    [[source]]\nid = \"a\"\nprovider = \"typeform\"\n\
+                    [[source]]\nid = \"b\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\ncolour = \"red\"\n\
+                    [[team]]\nchannels = [\"web_form\"]\n\
+                    [[team.notify]]\nurl = \"https://x.test\"\n";
+        let problems: Vec<String> = load(text)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let want = [
+            "t.toml:2:14: server: invalid type: integer `5`, expected a string",
+            "delivery: invalid type: string \"three\", expected i64",
+            "source[0]: missing field `business`",
+            "source[0]: missing field `channel`",
+            "source[1]: unknown field `colour`",
+            "team[0]: missing field `name`",
+            "team[0].notify[0]: missing field `kind`",
+        ];
+        assert_eq!(problems.len(), want.len(), "{problems:#?}");
+        for w in want {
+            assert!(
+                problems.iter().any(|p| p.contains(w)),
+                "missing {w:?} in {problems:#?}"
+            );
         }
     }
 }

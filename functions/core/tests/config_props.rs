@@ -220,47 +220,67 @@ fn render(d: &Doc) -> (String, BTreeMap<String, usize>) {
 
 // ---- the oracle: what the README's rules say about a document -----------------------
 
-/// `None`: the document does not even deserialise (TOML syntax, a missing required key,
-/// an unknown key, a wrong type): exactly one problem is expected. `Some(lines)`: the
-/// lines that must carry a problem (empty = valid).
-fn expected_problem_lines(d: &Doc, at: &BTreeMap<String, usize>) -> Option<BTreeSet<usize>> {
+/// `Err(n)`: the document does not even deserialise, and the loader must report each
+/// structural problem: every duplicate key (a TOML error; then nothing else), else one
+/// per missing required key and one per table with a wrong type or an unknown key
+/// (`[server]`, `[delivery]`, each source, team and notify entry read on its own).
+/// `Ok(lines)`: the lines that must carry a problem (empty = valid).
+fn expected_problem_lines(d: &Doc, at: &BTreeMap<String, usize>) -> Result<BTreeSet<usize>, usize> {
     // structure first
     let not_str = |v: &Option<Val>| matches!(v, Some(Val::I(_)));
     let not_int = |v: &Option<Val>| matches!(v, Some(Val::S(_)));
-    if not_str(&d.public_url)
-        || not_str(&d.api_token)
-        || not_int(&d.ttl_hours)
-        || not_int(&d.max_attempts)
-        || not_int(&d.backoff_initial_ms)
-        || not_int(&d.backoff_max_ms)
-    {
-        return None;
+    let duplicates = d
+        .sources
+        .iter()
+        .filter(|s| s.duplicate_key && s.provider.is_some())
+        .count();
+    if duplicates > 0 {
+        return Err(duplicates);
+    }
+    let mut structural = 0;
+    if not_str(&d.public_url) || not_str(&d.api_token) || not_int(&d.ttl_hours) {
+        structural += 1;
+    }
+    if not_int(&d.max_attempts) || not_int(&d.backoff_initial_ms) || not_int(&d.backoff_max_ms) {
+        structural += 1;
     }
     for s in &d.sources {
         let required = [&s.id, &s.provider, &s.business, &s.channel];
-        if required.iter().any(|v| v.is_none() || not_str(v))
+        let missing = required.iter().filter(|v| v.is_none()).count();
+        if missing > 0 {
+            structural += missing;
+        } else if required.iter().any(|v| not_str(v))
             || [&s.secret, &s.secret_env, &s.action]
                 .iter()
                 .any(|v| not_str(v))
             || s.unknown_key
-            || (s.duplicate_key && s.provider.is_some())
         {
-            return None;
+            structural += 1;
         }
     }
     for t in &d.teams {
-        if t.name.is_none() || not_str(&t.name) || t.channels.is_none() {
-            return None;
+        let missing = [t.name.is_none(), t.channels.is_none()]
+            .iter()
+            .filter(|m| **m)
+            .count();
+        if missing > 0 {
+            structural += missing;
+        } else if not_str(&t.name) {
+            structural += 1;
         }
         for n in &t.notify {
+            // a missing kind, or else its first wrong type: one problem either way
             if n.kind.is_none()
                 || [&n.kind, &n.url, &n.secret, &n.secret_env]
                     .iter()
                     .any(|v| not_str(v))
             {
-                return None;
+                structural += 1;
             }
         }
+    }
+    if structural > 0 {
+        return Err(structural);
     }
 
     let mut lines = BTreeSet::new();
@@ -457,7 +477,7 @@ fn expected_problem_lines(d: &Doc, at: &BTreeMap<String, usize>) -> Option<BTree
             lines.insert(line(&format!("readiness.{b}.hot_actions")));
         }
     }
-    Some(lines)
+    Ok(lines)
 }
 
 // ---- strategies ---------------------------------------------------------------------
@@ -933,14 +953,14 @@ proptest! {
         let (text, at) = render(&d);
         let expected = expected_problem_lines(&d, &at);
         match (load(&text), expected) {
-            (Ok(_), Some(lines)) => prop_assert!(lines.is_empty(), "accepted, but problems were expected on lines {lines:?}:\n{text}"),
-            (Ok(_), None) => prop_assert!(false, "accepted a document that does not deserialise:\n{text}"),
+            (Ok(_), Ok(lines)) => prop_assert!(lines.is_empty(), "accepted, but problems were expected on lines {lines:?}:\n{text}"),
+            (Ok(_), Err(_)) => prop_assert!(false, "accepted a document that does not deserialise:\n{text}"),
             (Err(problems), expected) => {
                 let got = located_lines(&text, &problems)?;
                 let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
                 match expected {
-                    None => prop_assert_eq!(problems.len(), 1, "{:#?}\n{}", shown, text),
-                    Some(lines) => {
+                    Err(n) => prop_assert_eq!(problems.len(), n, "{:#?}\n{}", shown, text),
+                    Ok(lines) => {
                         prop_assert!(!lines.is_empty(), "rejected a valid document: {shown:#?}\n{text}");
                         prop_assert_eq!(&got, &lines, "problem lines: {:#?}\n{}", shown, text);
                     }
@@ -952,7 +972,7 @@ proptest! {
     #[test]
     fn valid_documents_round_trip_their_sources_and_teams((d, expected) in valid_doc()) {
         let (text, at) = render(&d);
-        prop_assert_eq!(expected_problem_lines(&d, &at), Some(BTreeSet::new()));
+        prop_assert_eq!(expected_problem_lines(&d, &at), Ok(BTreeSet::new()));
         let c = match load(&text) {
             Ok(c) => c,
             Err(p) => {
