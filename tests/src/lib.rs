@@ -421,9 +421,24 @@ pub mod load {
     /// The sources of [`config`] (as in e2e.rs): id, provider, business, secret.
     pub const SOURCES: [(&str, ProviderKind, Business, &str); 4] = [
         ("b2b", standard::KIND, Business::B2b, STD_SECRET),
-        ("form", typeform::KIND, Business::Services, "tf-secret"),
-        ("shop", shopify::KIND, Business::Ecommerce, "shop-secret"),
-        ("chat", intercom::KIND, Business::Services, "ic-secret"),
+        (
+            "form",
+            typeform::KIND,
+            Business::Services,
+            "tf-secret-0123456789",
+        ),
+        (
+            "shop",
+            shopify::KIND,
+            Business::Ecommerce,
+            "shop-secret-0123456789",
+        ),
+        (
+            "chat",
+            intercom::KIND,
+            Business::Services,
+            "ic-secret-0123456789",
+        ),
     ];
 
     /// The load configuration: the four sources, one team taking all their channels
@@ -452,21 +467,21 @@ id = "form"
 provider = "typeform"
 business = "services"
 channel = "web_form"
-secret = "tf-secret"
+secret = "tf-secret-0123456789"
 
 [[source]]
 id = "shop"
 provider = "shopify"
 business = "ecommerce"
 channel = "cart"
-secret = "shop-secret"
+secret = "shop-secret-0123456789"
 
 [[source]]
 id = "chat"
 provider = "intercom"
 business = "services"
 channel = "live_chat"
-secret = "ic-secret"
+secret = "ic-secret-0123456789"
 
 [[team]]
 name = "web"

@@ -150,9 +150,9 @@ fn config_check_accepts_the_example_and_lists_every_problem() {
             "HANDOFF_CRM_SECRET",
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         )
-        .env("HANDOFF_TYPEFORM_SECRET", "x")
-        .env("HANDOFF_SHOPIFY_SECRET", "x")
-        .env("HANDOFF_INTERCOM_SECRET", "x")
+        .env("HANDOFF_TYPEFORM_SECRET", "plain-secret-0123456789")
+        .env("HANDOFF_SHOPIFY_SECRET", "plain-secret-0123456789")
+        .env("HANDOFF_INTERCOM_SECRET", "plain-secret-0123456789")
         .env("HANDOFF_API_TOKEN", "t")
         .output()
         .map(|o| {
@@ -198,7 +198,7 @@ fn config_check_accepts_the_example_and_lists_every_problem() {
 #[tokio::test(flavor = "multi_thread")]
 async fn read_routes_need_the_api_token_when_one_is_set() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = "[server]\napi_token_env = \"TEST_TOKEN\"\n\n[[source]]\nid = \"s\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\n";
+    let cfg = "[server]\napi_token_env = \"TEST_TOKEN\"\n\n[[source]]\nid = \"s\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"tf-secret-0123456789\"\n";
     let s = Server::start_with(
         Some(cfg),
         &dir.path().join("d"),
@@ -248,7 +248,7 @@ async fn deliveries_list_and_redrive_talk_to_the_running_server() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = format!(
         "[server]\napi_token_env = \"TEST_TOKEN\"\n\n[delivery]\nmax_attempts = 1\n\n\
-         [[source]]\nid = \"s\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\n\n\
+         [[source]]\nid = \"s\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"tf-secret-0123456789\"\n\n\
          [[team]]\nname = \"web\"\nchannels = [\"web_form\"]\n[[team.notify]]\nid = \"crm\"\nkind = \"webhook\"\nurl = \"{}\"\n",
         hook.url("/crm")
     );

@@ -162,7 +162,7 @@ async fn every_provider_reaches_the_team() {
         (
             "form",
             typeform::KIND,
-            "tf-secret",
+            "tf-secret-0123456789",
             event(
                 Action::FormSubmission,
                 "f@example.com",
@@ -172,13 +172,13 @@ async fn every_provider_reaches_the_team() {
         (
             "shop",
             shopify::KIND,
-            "shop-secret",
+            "shop-secret-0123456789",
             event(Action::CheckoutStarted, "s@example.com", None),
         ),
         (
             "chat",
             intercom::KIND,
-            "ic-secret",
+            "ic-secret-0123456789",
             event(
                 Action::ChatMessage,
                 "c@example.com",
@@ -282,7 +282,7 @@ async fn rejected_requests_get_their_documented_status_and_store_nothing() {
     let ping = br#"{"type":"notification_event","topic":"ping","id":"notif_ping","data":{"item":{"type":"ping","message":"hi"}}}"#;
     let hs: Vec<(String, String)> = intercom::KIND
         .simulator()
-        .sign("ic-secret", &ev, "p", ping, chrono::Utc::now())
+        .sign("ic-secret-0123456789", &ev, "p", ping, chrono::Utc::now())
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
@@ -330,7 +330,7 @@ async fn sender_text_cannot_inject_log_lines_or_terminal_codes() {
         &s,
         "form",
         typeform::KIND,
-        "tf-secret",
+        "tf-secret-0123456789",
         &ev,
         "evt-1\nERROR forged log line\u{1b}[2J",
     )

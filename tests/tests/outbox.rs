@@ -64,7 +64,7 @@ id = "w"
 provider = "typeform"
 business = "b2b"
 channel = "web_form"
-secret = "x"
+secret = "tf-secret-0123456789"
 
 [[team]]
 name = "sales"
@@ -293,7 +293,7 @@ id = "w"
 provider = "typeform"
 business = "b2b"
 channel = "web_form"
-secret = "x"
+secret = "tf-secret-0123456789"
 
 [[team]]
 name = "slow-team"

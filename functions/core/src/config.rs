@@ -1268,13 +1268,13 @@ mod tests {
 
     fn load(text: &str) -> Result<Config, Vec<Problem>> {
         Config::from_toml_str(text, "t.toml", &|k| {
-            (k == "SET").then(|| "s3cret".to_string())
+            (k == "SET").then(|| "s3cret-0123456789".to_string())
         })
     }
 
     fn team_with(notify: &str) -> String {
         format!(
-            "[[source]]\nid = \"w\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\n\
+            "[[source]]\nid = \"w\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"tf-secret-0123456789\"\n\
              [[team]]\nname = \"web\"\nchannels = [\"web_form\"]\n{notify}"
         )
     }
@@ -1450,7 +1450,7 @@ kind = "slack"
 
     #[test]
     fn a_duplicate_id_is_reported_even_when_the_first_source_is_invalid() {
-        let src = "[[source]]\nid = \"a\"\nprovider = \"typefrom\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\n";
+        let src = "[[source]]\nid = \"a\"\nprovider = \"typefrom\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"tf-secret-0123456789\"\n";
         let errs = load(&format!("{src}{}", src.replace("typefrom", "typeform"))).unwrap_err();
         let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert_eq!(errs.len(), 2, "{msgs:#?}");
@@ -1481,7 +1481,7 @@ secret_env = "SET"
 hot_actions = ["payment_requested"]
 "#;
         let c = load(text).unwrap();
-        assert_eq!(c.sources["a"].secret.expose(), "s3cret");
+        assert_eq!(c.sources["a"].secret.expose(), "s3cret-0123456789");
         let r = c.rules.for_business(Business::Ecommerce);
         assert_eq!(r.hot_actions.len(), 1);
         assert!(r.text);
@@ -1663,7 +1663,7 @@ hot_actions = ["payment_requested"]
         let text = "[server]\npublic_url = 5\n\
                     [delivery]\nmax_attempts = \"three\"\n\
                     [[source]]\nid = \"a\"\nprovider = \"typeform\"\n\
-                    [[source]]\nid = \"b\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"x\"\ncolour = \"red\"\n\
+                    [[source]]\nid = \"b\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"tf-secret-0123456789\"\ncolour = \"red\"\n\
                     [[team]]\nchannels = [\"web_form\"]\n\
                     [[team.notify]]\nurl = \"https://x.test\"\n";
         let problems: Vec<String> = load(text)
@@ -1686,6 +1686,23 @@ hot_actions = ["payment_requested"]
                 problems.iter().any(|p| p.contains(w)),
                 "missing {w:?} in {problems:#?}"
             );
+        }
+    }
+
+    #[test]
+    fn provider_secrets_shorter_than_the_minimum_are_refused_naming_the_provider() {
+        for provider in ["typeform", "shopify", "intercom"] {
+            let text = format!(
+                "[[source]]\nid = \"w\"\nprovider = \"{provider}\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"fifteen-chars!!\"\n"
+            );
+            let problems = load(&text).unwrap_err();
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(
+                problems[0].to_string(),
+                format!("t.toml:6:10: source[0].secret: is 15 characters long; {provider} secrets must have at least 16")
+            );
+            let ok = text.replace("fifteen-chars!!", "sixteen-chars!!!");
+            assert!(load(&ok).is_ok(), "{provider}");
         }
     }
 }

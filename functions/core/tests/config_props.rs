@@ -25,7 +25,7 @@ const VALID_WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// The environment the documents are loaded with.
 fn env(k: &str) -> Option<String> {
     match k {
-        "SET" => Some("s3cret".into()),
+        "SET" => Some("s3cret-0123456789".into()),
         "SET_WHSEC" => Some(VALID_WHSEC.into()),
         "EMPTY" => Some(String::new()),
         _ => None,
@@ -395,7 +395,9 @@ fn expected_problem_lines(d: &Doc, at: &BTreeMap<String, usize>) -> Result<BTree
         };
         let mut secret_ok = secret.is_some();
         if let (Some(provider), Some(sec)) = (provider, &secret) {
-            if provider == standard::KIND && !whsec_ok(sec) {
+            if (provider == standard::KIND && !whsec_ok(sec))
+                || (provider != standard::KIND && sec.chars().count() < 16)
+            {
                 secret_ok = false;
                 let k = if src.secret.is_some() {
                     "secret"
@@ -737,8 +739,12 @@ fn valid_doc() -> impl Strategy<Value = (Doc, BTreeMap<String, Expected>)> {
                 let (secret, secret_env, value) = match (standard, from_env) {
                     (true, false) => (Some(s(&VALID_WHSEC)), None, VALID_WHSEC),
                     (true, true) => (None, Some(s(&"SET_WHSEC")), VALID_WHSEC),
-                    (false, false) => (Some(s(&"plain-secret")), None, "plain-secret"),
-                    (false, true) => (None, Some(s(&"SET")), "s3cret"),
+                    (false, false) => (
+                        Some(s(&"plain-secret-0123456789")),
+                        None,
+                        "plain-secret-0123456789",
+                    ),
+                    (false, true) => (None, Some(s(&"SET")), "s3cret-0123456789"),
                 };
                 expected.insert(
                     id.clone(),

@@ -10,6 +10,23 @@ use subtle::ConstantTimeEq;
 use super::{MalformedError, SignatureError};
 use crate::model::{Action, LeadEvent, Utm};
 
+/// The shortest HMAC secret accepted for the schemes that take any string (Typeform,
+/// Shopify, Intercom): a shorter one could be guessed offline from one captured
+/// delivery. (The providers issue longer ones: Shopify 32 hex digits and more, Intercom
+/// a 36-character client secret; Typeform's is the one you type in.)
+pub const MIN_SECRET_CHARS: usize = 16;
+
+/// `Ok` when `secret` has at least [`MIN_SECRET_CHARS`] characters.
+pub(crate) fn min_secret_length(secret: &str, provider: &str) -> Result<(), String> {
+    let n = secret.chars().count();
+    if n < MIN_SECRET_CHARS {
+        return Err(format!(
+            "is {n} characters long; {provider} secrets must have at least {MIN_SECRET_CHARS}"
+        ));
+    }
+    Ok(())
+}
+
 /// HMAC-SHA256 over the concatenation of `parts`.
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");

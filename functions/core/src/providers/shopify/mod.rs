@@ -88,6 +88,10 @@ impl Provider for Shopify {
         parse(headers, body, opts)
     }
 
+    fn check_secret(&self, secret: &str) -> Result<(), String> {
+        super::util::min_secret_length(secret, self.name())
+    }
+
     fn signature_headers(&self) -> &'static [&'static str] {
         &[HMAC_HEADER]
     }
