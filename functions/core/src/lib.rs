@@ -19,5 +19,6 @@ pub mod outbox;
 pub mod providers;
 pub mod readiness;
 pub mod routing;
+pub mod schedule;
 pub mod signing;
 pub mod store;
