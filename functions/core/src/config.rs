@@ -172,6 +172,59 @@ pub struct Team {
     pub name: String,
     pub channels: BTreeSet<Channel>,
     pub notify: Vec<Notify>,
+    /// Optional filters: all the given ones must match (empty: any).
+    pub businesses: BTreeSet<Business>,
+    pub sources: BTreeSet<String>,
+    pub campaigns: BTreeSet<String>,
+    /// Notified of the leads it matches, owns none (a manager's channel, say).
+    pub watch: bool,
+    pub timezone: chrono_tz::Tz,
+    pub hours: crate::schedule::Hours,
+    /// Unclaimed this long → escalate (acted on by the claims issue).
+    pub sla: Option<chrono::Duration>,
+    pub max_escalations: u32,
+    /// Takes the leads nobody here can take, and the end of escalation.
+    pub fallback: Option<String>,
+    pub members: Vec<Member>,
+}
+
+/// A rep of a team (`[[team.member]]`).
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Unique within the team.
+    pub name: String,
+    pub weight: u32,
+    /// The member's own, else the team's.
+    pub timezone: chrono_tz::Tz,
+    /// The member's own, else the team's.
+    pub hours: crate::schedule::Hours,
+    /// Dates in the member's time zone, inclusive.
+    pub away: Vec<crate::schedule::DateRange>,
+    /// Most open leads (assigned, not yet claimed) at once.
+    pub max_open: Option<u32>,
+    pub slack: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// `[routing]`.
+#[derive(Debug, Clone)]
+pub struct RoutingConfig {
+    /// Signs claim links; required once any team has members.
+    pub link_secret: Option<Secret>,
+    pub claim_link_ttl: chrono::Duration,
+    /// Owner of the leads no team matches.
+    pub default_team: Option<String>,
+}
+
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        RoutingConfig {
+            link_secret: None,
+            claim_link_ttl: chrono::Duration::hours(24),
+            default_team: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -320,6 +373,387 @@ pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
     Ok(chrono::Duration::milliseconds(total))
 }
 
+/// What a `[[team]]` adds to channels and notify entries: filters, hours, escalation
+/// and members, each checked.
+struct TeamExtras {
+    businesses: BTreeSet<Business>,
+    sources: BTreeSet<String>,
+    campaigns: BTreeSet<String>,
+    timezone: chrono_tz::Tz,
+    hours: crate::schedule::Hours,
+    sla: Option<chrono::Duration>,
+    max_escalations: u32,
+    members: Vec<Member>,
+}
+
+fn hours_of(
+    p: &mut Problems<'_>,
+    v: &Option<Spanned<Vec<Spanned<String>>>>,
+    path: &str,
+) -> Option<crate::schedule::Hours> {
+    let v = v.as_ref()?;
+    let mut ok = true;
+    for (j, line) in v.get_ref().iter().enumerate() {
+        if let Err(e) = crate::schedule::Hours::parse(&[line.get_ref().as_str()]) {
+            p.at(line.span(), format!("{path}.hours[{j}]"), e);
+            ok = false;
+        }
+    }
+    if v.get_ref().is_empty() {
+        p.at(
+            v.span(),
+            format!("{path}.hours"),
+            "lists no hours (leave it out for always)",
+        );
+        return None;
+    }
+    let lines: Vec<&str> = v.get_ref().iter().map(|l| l.get_ref().as_str()).collect();
+    ok.then(|| crate::schedule::Hours::parse(&lines).ok())
+        .flatten()
+}
+
+fn zone_of(p: &mut Problems<'_>, v: &Option<Spanned<String>>, path: &str) -> Option<chrono_tz::Tz> {
+    let v = v.as_ref()?;
+    match crate::schedule::zone(v.get_ref()) {
+        Ok(z) => Some(z),
+        Err(e) => {
+            p.at(v.span(), format!("{path}.timezone"), e);
+            None
+        }
+    }
+}
+
+fn team_extras(
+    p: &mut Problems<'_>,
+    t: &RawTeam,
+    path: &str,
+    sources: &BTreeMap<String, Source>,
+    _env: &dyn Fn(&str) -> Option<String>,
+) -> TeamExtras {
+    let mut businesses = BTreeSet::new();
+    if let Some(list) = &t.businesses {
+        for (j, b) in list.get_ref().iter().enumerate() {
+            if let Some(b) = parse_enum::<Business>(p, b, format!("{path}.businesses[{j}]")) {
+                businesses.insert(b);
+            }
+        }
+    }
+    let mut source_ids = BTreeSet::new();
+    if let Some(list) = &t.sources {
+        for (j, id) in list.get_ref().iter().enumerate() {
+            if !sources.contains_key(id.get_ref()) {
+                p.at(
+                    id.span(),
+                    format!("{path}.sources[{j}]"),
+                    format!("no source {:?} is configured", id.get_ref()),
+                );
+            }
+            source_ids.insert(id.get_ref().clone());
+        }
+    }
+    let mut campaigns = BTreeSet::new();
+    if let Some(list) = &t.campaigns {
+        for (j, c) in list.get_ref().iter().enumerate() {
+            if c.get_ref().trim().is_empty() {
+                p.at(c.span(), format!("{path}.campaigns[{j}]"), "is empty");
+            }
+            campaigns.insert(c.get_ref().clone());
+        }
+    }
+    let timezone = zone_of(p, &t.timezone, path).unwrap_or(chrono_tz::UTC);
+    let hours = hours_of(p, &t.hours, path).unwrap_or_default();
+    let minute = chrono::Duration::minutes(1);
+    let week = chrono::Duration::days(7);
+    let sla = duration_in(p, &t.sla, &format!("{path}.sla"), minute, week);
+    let max_escalations = match &t.max_escalations {
+        Some(n) if !(0..=10).contains(n.get_ref()) => {
+            p.at(
+                n.span(),
+                format!("{path}.max_escalations"),
+                "must be between 0 and 10",
+            );
+            2
+        }
+        Some(n) => *n.get_ref() as u32,
+        None => 2,
+    };
+    if t.watch {
+        if let Some(m) = t.member.first() {
+            p.at(
+                m.name.span(),
+                format!("{path}.member"),
+                "a watch team owns no leads, so it has no members",
+            );
+        }
+        if let Some(f) = &t.fallback {
+            p.at(
+                f.span(),
+                format!("{path}.fallback"),
+                "a watch team owns no leads, so it has no fallback",
+            );
+        }
+    }
+    let mut members: Vec<Member> = Vec::new();
+    for (j, m) in t.member.iter().enumerate() {
+        let mpath = format!("{path}.member[{j}]");
+        let name = m.name.get_ref().trim().to_string();
+        if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control()) {
+            p.at(
+                m.name.span(),
+                format!("{mpath}.name"),
+                "must be 1-64 printable characters",
+            );
+            continue;
+        }
+        if members.iter().any(|x| x.name == name) {
+            p.at(
+                m.name.span(),
+                format!("{mpath}.name"),
+                format!("duplicate member name {name:?} in this team"),
+            );
+            continue;
+        }
+        let weight = match &m.weight {
+            Some(w) if !(1..=1000).contains(w.get_ref()) => {
+                p.at(
+                    w.span(),
+                    format!("{mpath}.weight"),
+                    "must be between 1 and 1000",
+                );
+                1
+            }
+            Some(w) => *w.get_ref() as u32,
+            None => 1,
+        };
+        let max_open = match &m.max_open {
+            Some(n) if !(1..=10_000).contains(n.get_ref()) => {
+                p.at(
+                    n.span(),
+                    format!("{mpath}.max_open"),
+                    "must be between 1 and 10000",
+                );
+                None
+            }
+            Some(n) => Some(*n.get_ref() as u32),
+            None => None,
+        };
+        let mut away = Vec::new();
+        if let Some(list) = &m.away {
+            for (k, a) in list.get_ref().iter().enumerate() {
+                match crate::schedule::DateRange::parse(a.get_ref()) {
+                    Ok(r) => away.push(r),
+                    Err(e) => p.at(a.span(), format!("{mpath}.away[{k}]"), e),
+                }
+            }
+        }
+        let text = |v: &Option<Spanned<String>>| v.as_ref().map(|v| v.get_ref().trim().to_string());
+        if let Some(v) = &m.slack {
+            let id = v.get_ref();
+            let ok = id.len() >= 9
+                && id.len() <= 20
+                && (id.starts_with('U') || id.starts_with('W'))
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if !ok {
+                p.at(
+                    v.span(),
+                    format!("{mpath}.slack"),
+                    "must be a Slack user id such as \"U0123ABCD\"",
+                );
+            }
+        }
+        if let Some(v) = &m.email {
+            let e = v.get_ref();
+            let one = e.split('@').count() == 2
+                && e.split('@').all(|part| !part.is_empty())
+                && !e
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == ',');
+            if !one || e.len() > 320 {
+                p.at(
+                    v.span(),
+                    format!("{mpath}.email"),
+                    "is not one e-mail address",
+                );
+            }
+        }
+        if let Some(v) = &m.phone {
+            let ph = v.get_ref();
+            let digits = ph.chars().filter(char::is_ascii_digit).count();
+            if !ph.starts_with('+')
+                || !(8..=15).contains(&digits)
+                || ph
+                    .chars()
+                    .skip(1)
+                    .any(|c| !(c.is_ascii_digit() || c == ' '))
+            {
+                p.at(
+                    v.span(),
+                    format!("{mpath}.phone"),
+                    "must be an international number such as \"+34600111222\"",
+                );
+            }
+        }
+        members.push(Member {
+            name,
+            weight,
+            timezone: zone_of(p, &m.timezone, &mpath).unwrap_or(timezone),
+            hours: hours_of(p, &m.hours, &mpath).unwrap_or_else(|| hours.clone()),
+            away,
+            max_open,
+            slack: text(&m.slack),
+            email: text(&m.email),
+            phone: text(&m.phone),
+        });
+    }
+    TeamExtras {
+        businesses,
+        sources: source_ids,
+        campaigns,
+        timezone,
+        hours,
+        sla,
+        max_escalations,
+        members,
+    }
+}
+
+/// `[routing]`, and what needs every team: fallbacks and the default team exist, are no
+/// watch teams, and fallbacks form no cycle; members need a link secret.
+fn routing_section(
+    p: &mut Problems<'_>,
+    raw: &RawConfig,
+    teams: &[Team],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> RoutingConfig {
+    let r = &raw.routing;
+    let mut routing = RoutingConfig {
+        link_secret: resolve_secret(
+            p,
+            &r.link_secret,
+            &r.link_secret_env,
+            "routing.link_secret",
+            0..0,
+            env,
+            false,
+        ),
+        ..RoutingConfig::default()
+    };
+    if let Some(sec) = &routing.link_secret {
+        if sec.expose().len() < 32 {
+            let span = r
+                .link_secret
+                .as_ref()
+                .or(r.link_secret_env.as_ref())
+                .map(|v| v.span())
+                .unwrap_or(0..0);
+            p.at(
+                span,
+                "routing.link_secret",
+                "must be at least 32 characters (it signs claim links)",
+            );
+        }
+    }
+    let minute = chrono::Duration::minutes(1);
+    if let Some(ttl) = duration_in(
+        p,
+        &r.claim_link_ttl,
+        "routing.claim_link_ttl",
+        minute,
+        chrono::Duration::days(30),
+    ) {
+        routing.claim_link_ttl = ttl;
+    }
+    let find = |name: &str| teams.iter().find(|t| t.name == name);
+    if let Some(d) = &r.default_team {
+        match find(d.get_ref()) {
+            None => p.at(
+                d.span(),
+                "routing.default_team",
+                format!("no team {:?} is configured", d.get_ref()),
+            ),
+            Some(t) if t.watch => p.at(
+                d.span(),
+                "routing.default_team",
+                format!("{:?} is a watch team: it owns no leads", d.get_ref()),
+            ),
+            Some(_) => routing.default_team = Some(d.get_ref().clone()),
+        }
+    }
+    for (i, t) in raw.team.iter().enumerate() {
+        let Some(f) = &t.fallback else { continue };
+        let path = format!("team[{i}].fallback");
+        match find(f.get_ref()) {
+            None => p.at(
+                f.span(),
+                path,
+                format!("no team {:?} is configured", f.get_ref()),
+            ),
+            Some(ft) if ft.watch => p.at(
+                f.span(),
+                path,
+                format!("{:?} is a watch team: it owns no leads", f.get_ref()),
+            ),
+            Some(_) => {
+                // follow the chain from here: a cycle comes back to a team already seen
+                let mut seen = vec![t.name.get_ref().clone()];
+                let mut next = Some(f.get_ref().clone());
+                while let Some(n) = next {
+                    if seen.contains(&n) {
+                        seen.push(n);
+                        p.at(
+                            f.span(),
+                            path.clone(),
+                            format!("fallbacks form a cycle: {}", seen.join(" → ")),
+                        );
+                        break;
+                    }
+                    seen.push(n.clone());
+                    next = find(&n).and_then(|t| t.fallback.clone());
+                }
+            }
+        }
+    }
+    if routing.link_secret.is_none() {
+        if let Some((i, t)) = raw
+            .team
+            .iter()
+            .enumerate()
+            .find(|(_, t)| !t.member.is_empty())
+        {
+            p.at(
+                t.member[0].name.span(),
+                format!("team[{i}].member"),
+                "teams with members need [routing] link_secret_env (it signs their claim links)",
+            );
+        }
+    }
+    routing
+}
+
+/// Channels no owning team covers (and no default team catches): a warning each.
+fn uncovered_channels(
+    p: &mut Problems<'_>,
+    _raw: &RawConfig,
+    teams: &[Team],
+    routing: &RoutingConfig,
+) -> Vec<Problem> {
+    if routing.default_team.is_some() {
+        return Vec::new();
+    }
+    let covered: BTreeSet<Channel> = teams
+        .iter()
+        .filter(|t| !t.watch)
+        .flat_map(|t| t.channels.iter().copied())
+        .collect();
+    Channel::ALL
+        .iter()
+        .filter(|c| !covered.contains(c))
+        .map(|c| p.warning("routing", format!("no team takes {c} leads: they are stored unrouted (set [routing] default_team to catch them)")))
+        .collect()
+}
+
 /// The document's structure, every problem of it reported: syntax errors (the parser
 /// recovers and goes on), then `[server]`, `[delivery]`, each `[[source]]`, each
 /// `[[team]]` and each of its `[[team.notify]]` read on its own, every missing
@@ -337,6 +771,7 @@ fn parse_raw(p: &mut Problems<'_>) -> Option<RawConfig> {
     let mut root = root.into_inner();
     let server = root.remove("server");
     let delivery = root.remove("delivery");
+    let routing = root.remove("routing");
     let sources = root.remove("source");
     let teams = root.remove("team");
     let before = p.list.len();
@@ -347,6 +782,9 @@ fn parse_raw(p: &mut Problems<'_>) -> Option<RawConfig> {
     }
     if let Some(v) = delivery {
         raw.delivery = de_table(p, v, "delivery").unwrap_or_default();
+    }
+    if let Some(v) = routing {
+        raw.routing = de_table(p, v, "routing").unwrap_or_default();
     }
     for (i, v) in elements(p, sources, "source").into_iter().enumerate() {
         let path = format!("source[{i}]");
@@ -362,6 +800,7 @@ fn parse_raw(p: &mut Problems<'_>) -> Option<RawConfig> {
             continue;
         };
         let notify = t.remove("notify");
+        let member = t.remove("member");
         let v = Spanned::new(team_span, DeValue::Table(t));
         let team_ok = required(p, &v, &path, &["name", "channels"]);
         let team = if team_ok {
@@ -379,8 +818,19 @@ fn parse_raw(p: &mut Problems<'_>) -> Option<RawConfig> {
                 entries.extend(de_table::<RawNotify>(p, n, &npath));
             }
         }
+        let mut members = Vec::new();
+        for (j, m) in elements(p, member, &format!("{path}.member"))
+            .into_iter()
+            .enumerate()
+        {
+            let mpath = format!("{path}.member[{j}]");
+            if required(p, &m, &mpath, &["name"]) {
+                members.extend(de_table::<RawMember>(p, m, &mpath));
+            }
+        }
         if let Some(mut team) = team {
             team.notify = entries;
+            team.member = members;
             raw.team.push(team);
         }
     }
@@ -501,9 +951,13 @@ fn human(d: chrono::Duration) -> String {
 pub struct Config {
     pub server: ServerConfig,
     pub delivery: DeliveryPolicy,
+    pub routing: RoutingConfig,
     pub sources: BTreeMap<String, Source>,
     pub teams: Vec<Team>,
     pub rules: Rules,
+    /// Not errors, but worth a look (`config check` prints them, exit 0): channels no
+    /// team covers.
+    pub warnings: Vec<Problem>,
 }
 
 /// One problem in a configuration file.
@@ -535,6 +989,8 @@ struct RawConfig {
     server: RawServer,
     #[serde(default)]
     delivery: RawDelivery,
+    #[serde(default)]
+    routing: RawRouting,
     #[serde(default)]
     source: Vec<RawSource>,
     #[serde(default)]
@@ -586,6 +1042,41 @@ struct RawTeam {
     channels: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     notify: Vec<RawNotify>,
+    #[serde(default)]
+    member: Vec<RawMember>,
+    businesses: Option<Spanned<Vec<Spanned<String>>>>,
+    sources: Option<Spanned<Vec<Spanned<String>>>>,
+    campaigns: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    watch: bool,
+    timezone: Option<Spanned<String>>,
+    hours: Option<Spanned<Vec<Spanned<String>>>>,
+    sla: Option<Spanned<String>>,
+    max_escalations: Option<Spanned<i64>>,
+    fallback: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMember {
+    name: Spanned<String>,
+    weight: Option<Spanned<i64>>,
+    timezone: Option<Spanned<String>>,
+    hours: Option<Spanned<Vec<Spanned<String>>>>,
+    away: Option<Spanned<Vec<Spanned<String>>>>,
+    max_open: Option<Spanned<i64>>,
+    slack: Option<Spanned<String>>,
+    email: Option<Spanned<String>>,
+    phone: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRouting {
+    link_secret: Option<Spanned<String>>,
+    link_secret_env: Option<Spanned<String>>,
+    claim_link_ttl: Option<Spanned<String>>,
+    default_team: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -618,6 +1109,15 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
+    /// A warning: located in the file only, not counted as a problem.
+    fn warning(&self, path: impl Into<String>, msg: impl Into<String>) -> Problem {
+        Problem {
+            location: self.origin.to_string(),
+            path: path.into(),
+            message: msg.into(),
+        }
+    }
+
     fn at(
         &mut self,
         span: std::ops::Range<usize>,
@@ -1158,14 +1658,27 @@ impl Config {
                     notify.push(Notify { id, target });
                 }
             }
+            let extra = team_extras(&mut p, t, &path, &sources, env);
             if name_ok {
                 teams.push(Team {
                     name,
                     channels,
                     notify,
+                    businesses: extra.businesses,
+                    sources: extra.sources,
+                    campaigns: extra.campaigns,
+                    watch: t.watch,
+                    timezone: extra.timezone,
+                    hours: extra.hours,
+                    sla: extra.sla,
+                    max_escalations: extra.max_escalations,
+                    fallback: t.fallback.as_ref().map(|f| f.get_ref().clone()),
+                    members: extra.members,
                 });
             }
         }
+        let routing = routing_section(&mut p, &raw, &teams, env);
+        let warnings = uncovered_channels(&mut p, &raw, &teams, &routing);
 
         // [readiness.<business>]
         let mut rules = Rules::default();
@@ -1200,9 +1713,11 @@ impl Config {
                 ..server
             },
             delivery,
+            routing,
             sources,
             teams,
             rules,
+            warnings,
         })
     }
 
@@ -1704,5 +2219,181 @@ hot_actions = ["payment_requested"]
             let ok = text.replace("fifteen-chars!!", "sixteen-chars!!!");
             assert!(load(&ok).is_ok(), "{provider}");
         }
+    }
+
+    const ROUTING_OK: &str = r#"
+[routing]
+link_secret_env = "LINK"
+claim_link_ttl = "12h"
+default_team = "inbound"
+
+[[source]]
+id = "demo-chat"
+provider = "intercom"
+business = "services"
+channel = "live_chat"
+secret = "ic-secret-0123456789"
+
+[[team]]
+name = "chat-sales"
+channels = ["live_chat"]
+businesses = ["services"]
+sources = ["demo-chat"]
+campaigns = ["spring-sale"]
+timezone = "Europe/Berlin"
+hours = ["mon-fri 09:00-18:00", "sat 10:00-14:00"]
+sla = "5m"
+max_escalations = 1
+fallback = "night-desk"
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "ana"
+weight = 2
+timezone = "Europe/Madrid"
+hours = ["mon-thu 08:00-16:00"]
+away = ["2026-12-24/2026-12-31"]
+max_open = 20
+slack = "U0123ABCD"
+email = "ana@example.com"
+phone = "+34600111222"
+[[team.member]]
+name = "bo"
+
+[[team]]
+name = "managers"
+channels = ["live_chat"]
+watch = true
+[[team.notify]]
+kind = "console"
+
+[[team]]
+name = "night-desk"
+channels = ["phone"]
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "cy"
+
+[[team]]
+name = "inbound"
+channels = ["web_form"]
+[[team.notify]]
+kind = "console"
+"#;
+
+    fn load_with_link(text: &str) -> Result<Config, Vec<Problem>> {
+        Config::from_toml_str(text, "t.toml", &|k| match k {
+            "LINK" => Some("a-link-secret-of-32-characters!!".into()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn routing_teams_and_members_are_read_with_their_defaults() {
+        let c = load_with_link(ROUTING_OK).unwrap();
+        assert_eq!(c.routing.claim_link_ttl, chrono::Duration::hours(12));
+        assert_eq!(c.routing.default_team.as_deref(), Some("inbound"));
+        assert!(c.routing.link_secret.is_some());
+        let chat = &c.teams[0];
+        assert_eq!(chat.timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(chat.sla, Some(chrono::Duration::minutes(5)));
+        assert_eq!(chat.max_escalations, 1);
+        assert_eq!(chat.fallback.as_deref(), Some("night-desk"));
+        assert!(chat.sources.contains("demo-chat") && chat.campaigns.contains("spring-sale"));
+        let (ana, bo) = (&chat.members[0], &chat.members[1]);
+        assert_eq!((ana.weight, ana.max_open), (2, Some(20)));
+        assert_eq!(ana.timezone, chrono_tz::Europe::Madrid);
+        assert_eq!(ana.away.len(), 1);
+        assert_eq!(ana.slack.as_deref(), Some("U0123ABCD"));
+        // a member without their own zone and hours has the team's
+        assert_eq!((bo.weight, bo.timezone), (1, chrono_tz::Europe::Berlin));
+        assert_eq!(bo.hours, chat.hours);
+        assert!(c.teams[1].watch);
+        let inbound = &c.teams[3];
+        assert_eq!(
+            (inbound.timezone, inbound.max_escalations),
+            (chrono_tz::UTC, 2)
+        );
+        assert!(inbound.hours.is_always() && inbound.members.is_empty());
+        // the default team takes every channel: nothing to warn about
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn routing_problems_are_each_reported() {
+        let bad = ROUTING_OK
+            .replace("\"Europe/Berlin\"", "\"Europe/Atlantis\"")
+            .replace("\"sat 10:00-14:00\"", "\"sat 10-14\"")
+            .replace("default_team = \"inbound\"", "default_team = \"nobody\"")
+            .replace("name = \"bo\"", "name = \"ana\"")
+            .replace(
+                "channels = [\"phone\"]",
+                "channels = [\"phone\"]\nfallback = \"chat-sales\"",
+            )
+            .replace(
+                "sources = [\"demo-chat\"]",
+                "sources = [\"demo-chat\", \"nope\"]",
+            )
+            .replace(
+                "away = [\"2026-12-24/2026-12-31\"]",
+                "away = [\"2026-12-31/2026-12-24\"]",
+            );
+        let text: String = load_with_link(&bad)
+            .unwrap_err()
+            .iter()
+            .map(|p| format!("{p}\n"))
+            .collect();
+        for want in [
+            "team[0].timezone: \"Europe/Atlantis\" is not an IANA time zone",
+            "team[0].hours[1]: \"sat 10-14\" is not working hours",
+            "routing.default_team: no team \"nobody\" is configured",
+            "team[0].member[1].name: duplicate member name \"ana\"",
+            "team[0].sources[1]: no source \"nope\" is configured",
+            "team[0].member[0].away[0]: \"2026-12-31/2026-12-24\" ends before it starts",
+            "fallbacks form a cycle: chat-sales → night-desk → chat-sales",
+        ] {
+            assert!(text.contains(want), "missing {want:?} in:\n{text}");
+        }
+        // members need the link secret
+        let no_link = Config::from_toml_str(ROUTING_OK, "t.toml", &|_| None).unwrap_err();
+        assert!(
+            no_link.iter().any(|p| p
+                .to_string()
+                .contains("team[0].member: teams with members need [routing] link_secret_env")
+                || p.to_string()
+                    .contains("routing.link_secret_env: environment variable LINK is not set")),
+            "{no_link:?}"
+        );
+        // a watch team has no members; a fallback must exist
+        let watch = ROUTING_OK
+            .replace("watch = true\n", "watch = true\nfallback = \"inbound\"\n")
+            .replace("fallback = \"night-desk\"", "fallback = \"ghost\"");
+        let text: String = load_with_link(&watch)
+            .unwrap_err()
+            .iter()
+            .map(|p| format!("{p}\n"))
+            .collect();
+        assert!(
+            text.contains("a watch team owns no leads, so it has no fallback"),
+            "{text}"
+        );
+        assert!(
+            text.contains("team[0].fallback: no team \"ghost\" is configured"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn channels_no_team_takes_are_a_warning_not_an_error() {
+        let text = ROUTING_OK.replace("default_team = \"inbound\"\n", "");
+        let c = load_with_link(&text).unwrap();
+        let w: Vec<String> = c.warnings.iter().map(|p| p.to_string()).collect();
+        // live_chat, phone and web_form are taken; cart, social and email are not
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w.iter().any(|x| x.contains("no team takes cart leads")),
+            "{w:?}"
+        );
     }
 }

@@ -129,6 +129,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Config(ConfigCommand::Check { file }) => match load_config(&file) {
             Ok(c) => {
+                for w in &c.warnings {
+                    eprintln!("warning: {w}");
+                }
                 println!("{}: ok\n{}", file.display(), c.summary());
                 ExitCode::SUCCESS
             }
@@ -139,7 +142,12 @@ fn main() -> ExitCode {
             handoff::init_logs(a.json_logs);
             let (config, demo) = match &a.config {
                 Some(path) => match load_config(path) {
-                    Ok(c) => (c, false),
+                    Ok(c) => {
+                        for w in &c.warnings {
+                            tracing::warn!("{w}");
+                        }
+                        (c, false)
+                    }
                     Err(code) => return code,
                 },
                 None => (Config::demo(), true),
