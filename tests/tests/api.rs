@@ -34,6 +34,13 @@ impl Leads for FlakyOutbox {
     async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError> {
         self.inner.list_leads(query).await
     }
+    async fn team_states(
+        &self,
+        teams: &[String],
+    ) -> Result<std::collections::BTreeMap<String, handoff_core::store::TeamState>, StoreError>
+    {
+        self.inner.team_states(teams).await
+    }
 }
 
 #[async_trait]

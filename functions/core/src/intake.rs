@@ -26,6 +26,9 @@ pub enum Intake {
     Lead {
         lead: Lead,
         outbox: Vec<Notification>,
+        /// The routing state to write with the lead (decided on fresh state here: the
+        /// app decides again on the stored state before writing).
+        state: Option<(String, crate::routing::TeamState)>,
     },
     /// A provider event that is not a lead (a ping, an unmapped topic): answered 200
     /// so the provider does not retry, and nothing is stored.
@@ -86,16 +89,38 @@ pub fn intake(
             delivery_id.len()
         ))));
     }
-    let lead = classify(config, source_id, source, delivery_id, event, now);
-    let outbox = if lead.stage == Stage::Hot {
-        crate::routing::route(config, &lead)
-            .into_iter()
-            .map(|job| Notification::new(&lead.id, job, now))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(Intake::Lead { lead, outbox })
+    let mut lead = classify(config, source_id, source, delivery_id, event, now);
+    let (outbox, state) = route(config, &mut lead, now, &Default::default());
+    Ok(Intake::Lead {
+        lead,
+        outbox,
+        state,
+    })
+}
+
+/// Routes a hot lead on the given team states: sets its route, returns its outbox and
+/// the team state to write with it. A nurture lead has neither.
+#[allow(clippy::type_complexity)]
+pub fn route(
+    config: &Config,
+    lead: &mut Lead,
+    now: DateTime<Utc>,
+    states: &std::collections::BTreeMap<String, crate::routing::TeamState>,
+) -> (
+    Vec<Notification>,
+    Option<(String, crate::routing::TeamState)>,
+) {
+    if lead.stage != Stage::Hot {
+        return (Vec::new(), None);
+    }
+    let d = crate::routing::decide(config, lead, now, states);
+    lead.route = Some(d.route);
+    let outbox = d
+        .jobs
+        .into_iter()
+        .map(|job| Notification::new(&lead.id, job, now))
+        .collect();
+    (outbox, d.state)
 }
 
 /// Cuts the event's text fields to [`limits`]; returns the fields it cut.
@@ -134,6 +159,7 @@ fn classify(
         .collect();
     let r = readiness::classify(&config.rules, source.business, event.action, &texts);
     Lead {
+        route: None,
         truncated,
         id: Lead::id_for(source_id, &delivery_id),
         source_id: source_id.to_string(),

@@ -216,6 +216,10 @@ pub struct Lead {
     /// (`"message"`, `"contact.name"`, …): a lead is never refused over free text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub truncated: Vec<String>,
+    /// Which team and rep own a hot lead, and why ([`crate::routing`]); `None` for a
+    /// nurture lead (and leads stored before routing had owners).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<crate::routing::Route>,
 }
 
 /// How long a lead's text fields may be; longer values are cut to the limit (at a

@@ -214,6 +214,7 @@ mod tests {
                 detail: "demo_request is a readiness action for b2b".into(),
             }],
             truncated: Vec::new(),
+            route: None,
         }
     }
 

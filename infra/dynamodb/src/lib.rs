@@ -19,7 +19,7 @@
 //!   a GSI (leads, notifications, due notifications) are eventually consistent, as
 //!   GSIs are in DynamoDB.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration as StdDuration;
 
@@ -42,7 +42,7 @@ use handoff_core::store::keys::time_key;
 use handoff_core::store::{
     Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead,
     Notification, Outbox, Page, RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError,
-    REJECTED_LOG_CAPACITY,
+    TeamState, REJECTED_LOG_CAPACITY,
 };
 
 /// Table partition key (S).
@@ -69,6 +69,13 @@ pub const TYPE_RAW: &str = "raw";
 pub const TYPE_REJECTED: &str = "rejected";
 /// `item_type` of the rejected log's sequence counter.
 pub const TYPE_COUNTER: &str = "counter";
+/// `item_type` of a team's routing state (`PK = TEAM#{name}`, `SK = STATE`).
+pub const TYPE_TEAM_STATE: &str = "team_state";
+const TEAM_STATE_SK: &str = "STATE";
+
+fn team_pk(team: &str) -> String {
+    format!("TEAM#{team}")
+}
 
 /// Leads by stage / notifications by state, by time: `GSI1PK`, `GSI1SK`.
 pub const GSI1: &str = "GSI1";
@@ -454,6 +461,32 @@ impl Leads for DynamoStore {
                 "raw payload larger than {MAX_RAW_BYTES} bytes is not kept"
             );
         }
+        // the team's routing state, only if nobody wrote it since it was read
+        let state_at = new.team_state.as_ref().map(|_| items.len());
+        if let Some((team, state)) = &new.team_state {
+            let mut item = Item::new();
+            item.insert(PK.into(), s(team_pk(team)));
+            item.insert(SK.into(), s(TEAM_STATE_SK));
+            item.insert(ITEM_TYPE.into(), s(TYPE_TEAM_STATE));
+            item.insert(DATA.into(), s(to_json(state)?));
+            item.insert("ver".into(), num(state.version));
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .expression_attribute_names("#pk", PK);
+            let put = if state.version <= 1 {
+                put.condition_expression("attribute_not_exists(#pk)")
+            } else {
+                put.condition_expression("#ver = :prev")
+                    .expression_attribute_names("#ver", "ver")
+                    .expression_attribute_values(":prev", num(state.version - 1))
+            };
+            items.push(
+                TransactWriteItem::builder()
+                    .put(put.build().map_err(build_error)?)
+                    .build(),
+            );
+        }
         if items.len() > MAX_TRANSACT_ITEMS {
             return Err(StoreError::Corrupt(format!(
                 "lead {} has {} outbox notifications; one transaction holds at most {}",
@@ -486,6 +519,11 @@ impl Leads for DynamoStore {
                         .iter()
                         .map(|r| r.code().unwrap_or("None"))
                         .collect();
+                    if state_at.is_some_and(|i| codes.get(i) == Some(&"ConditionalCheckFailed"))
+                        && codes.first() != Some(&"ConditionalCheckFailed")
+                    {
+                        return Ok(Inserted::StateChanged);
+                    }
                     if codes.first() == Some(&"ConditionalCheckFailed") {
                         return match self.read_lead(&lead.id).await? {
                             Some(stored) => Ok(Inserted::Duplicate(stored)),
@@ -516,6 +554,29 @@ impl Leads for DynamoStore {
 
     async fn get_lead(&self, id: &str) -> Result<Option<Lead>, StoreError> {
         self.read_lead(id).await
+    }
+
+    async fn team_states(
+        &self,
+        teams: &[String],
+    ) -> Result<BTreeMap<String, TeamState>, StoreError> {
+        let mut out = BTreeMap::new();
+        for team in teams {
+            let got = self
+                .client
+                .get_item()
+                .table_name(&self.table)
+                .key(PK, s(team_pk(team)))
+                .key(SK, s(TEAM_STATE_SK))
+                .consistent_read(true)
+                .send()
+                .await
+                .map_err(|e| unavailable("get_item (team state)", e))?;
+            if let Some(item) = got.item {
+                out.insert(team.clone(), decode(&item, "team state")?);
+            }
+        }
+        Ok(out)
     }
 
     async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError> {

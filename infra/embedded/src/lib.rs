@@ -30,6 +30,7 @@
 //! blocking pool; redb serialises write transactions, so `insert_lead`'s "check the id is
 //! absent, then write everything" is atomic and concurrent inserts of one id create once.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,7 +41,7 @@ use handoff_core::store::keys::{time_key, TIME_KEY_LEN};
 use handoff_core::store::{
     Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead,
     Notification, Outbox, Page, RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError,
-    REJECTED_LOG_CAPACITY,
+    TeamState, REJECTED_LOG_CAPACITY,
 };
 use redb::{
     Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
@@ -57,6 +58,8 @@ const NOTIFICATION_DUE: TableDefinition<&str, &str> = TableDefinition::new("noti
 const NOTIFICATION_LEAD: TableDefinition<&str, &str> = TableDefinition::new("notification_lead");
 const NOTIFICATION_TIME: TableDefinition<&str, &str> = TableDefinition::new("notification_time");
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// Team name → its routing state (JSON), written with each lead the team assigns.
+const TEAM_STATES: TableDefinition<&str, &[u8]> = TableDefinition::new("team_states");
 
 /// The on-disk format this version writes, recorded in `meta` under `format`:
 /// 2 — time keys are RFC 3339 ([`time_key`]). Format 1 (no `meta` entry) keyed times as
@@ -417,6 +420,17 @@ impl Leads for EmbeddedStore {
                     let lead: Lead = decode("lead", id, stored.value())?;
                     return Ok(Inserted::Duplicate(lead));
                 }
+                if let Some((team, state)) = &new.team_state {
+                    let mut states = tx.open_table(TEAM_STATES)?;
+                    let stored = match states.get(team.as_str())? {
+                        Some(v) => decode::<TeamState>("team state", team, v.value())?.version,
+                        None => 0,
+                    };
+                    if stored + 1 != state.version {
+                        return Ok(Inserted::StateChanged);
+                    }
+                    states.insert(team.as_str(), serde_json::to_vec(state)?.as_slice())?;
+                }
                 leads.insert(id, serde_json::to_vec(&new.lead)?.as_slice())?;
 
                 index_lead(&mut tx.open_table(LEAD_TIME)?, &new.lead)?;
@@ -442,6 +456,30 @@ impl Leads for EmbeddedStore {
             }
             tx.commit()?;
             Ok(Inserted::Created(new.lead))
+        })
+        .await
+    }
+
+    async fn team_states(
+        &self,
+        teams: &[String],
+    ) -> Result<BTreeMap<String, TeamState>, StoreError> {
+        let teams = teams.to_vec();
+        self.run(move |db| {
+            let tx = db.begin_read()?;
+            let states = match tx.open_table(TEAM_STATES) {
+                Ok(t) => t,
+                // no lead was ever assigned: every team is fresh
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(BTreeMap::new()),
+                Err(e) => return Err(Fail(StoreError::Unavailable(e.to_string()))),
+            };
+            let mut out = BTreeMap::new();
+            for team in teams {
+                if let Some(v) = states.get(team.as_str())? {
+                    out.insert(team.clone(), decode("team state", &team, v.value())?);
+                }
+            }
+            Ok(out)
         })
         .await
     }

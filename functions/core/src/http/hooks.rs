@@ -37,8 +37,12 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
         )
         .into();
     };
-    let (lead, outbox) = match taken {
-        Ok(Intake::Lead { lead, outbox }) => (lead, outbox),
+    let (lead, outbox, state) = match taken {
+        Ok(Intake::Lead {
+            lead,
+            outbox,
+            state,
+        }) => (lead, outbox, state),
         Ok(Intake::Ignored { reason }) => {
             tracing::info!(source_id, reason = %printable(&reason), "delivery ignored");
             return Response::json(200, json!({"ignored": true, "reason": reason}));
@@ -67,15 +71,51 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
     let span = tracing::Span::current();
     span.record("delivery_id", delivery_id.as_str());
     span.record("lead_id", lead.id.as_str());
-    let notify = !outbox.is_empty();
-    let new_lead = lead.clone();
-    let new = NewLead {
-        lead,
-        outbox,
-        raw: req.body.to_vec(),
-        raw_expires_at: now + config.server.raw_payload_ttl,
+    let raw_expires_at = now + config.server.raw_payload_ttl;
+    // a lead its team assigns to a rep: decided again on the stored rotation state, and
+    // written with the new state only if nobody assigned one meanwhile
+    let teams = if state.is_some() {
+        crate::routing::teams_to_read(&config, &lead)
+    } else {
+        Vec::new()
     };
-    match app.store.insert_lead(new).await {
+    let mut attempt = (lead, outbox, state);
+    let mut inserted = None;
+    for _ in 0..ROUTING_TRIES {
+        if !teams.is_empty() {
+            let states = match app.store.team_states(&teams).await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(source_id, delivery_id = %delivery_id, error = %e, "store unavailable");
+                    return ApiError::store_unavailable().into();
+                }
+            };
+            let mut lead = attempt.0.clone();
+            let (outbox, state) = crate::intake::route(&config, &mut lead, now, &states);
+            attempt = (lead, outbox, state);
+        }
+        let new = NewLead {
+            lead: attempt.0.clone(),
+            outbox: attempt.1.clone(),
+            raw: req.body.to_vec(),
+            raw_expires_at,
+            team_state: attempt.2.clone(),
+        };
+        match app.store.insert_lead(new).await {
+            Ok(Inserted::StateChanged) => continue,
+            other => {
+                inserted = Some(other);
+                break;
+            }
+        }
+    }
+    let (new_lead, outbox) = (attempt.0, attempt.1);
+    let notify = !outbox.is_empty();
+    let Some(inserted) = inserted else {
+        tracing::error!(source_id, delivery_id = %delivery_id, "routing state kept changing");
+        return ApiError::store_unavailable().into();
+    };
+    match inserted {
         Ok(Inserted::Created(lead)) => {
             tracing::info!(source_id, delivery_id = %delivery_id, lead_id = %lead.id, stage = %lead.stage, score = lead.score, contact = %lead.contact.masked(), "lead stored");
             if notify {
@@ -108,12 +148,18 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
             .await;
             ApiError::new(409, "idempotency_conflict", detail).into()
         }
+        // (the loop above retries these; not reached)
+        Ok(Inserted::StateChanged) => ApiError::store_unavailable().into(),
         Err(e) => {
             tracing::error!(source_id, delivery_id = %delivery_id, error = %e, "store unavailable");
             ApiError::store_unavailable().into()
         }
     }
 }
+
+/// How often a lead is routed again when its team's rotation state changed between
+/// reading and writing (each try is one read and one conditional write).
+const ROUTING_TRIES: usize = 20;
 
 /// Bodies larger than this are verified, parsed and classified on tokio's blocking
 /// pool: an adversarial 256 KiB body costs tens of milliseconds of CPU (measured: about

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Notification, StoreError};
 use crate::model::{Lead, Stage};
+pub use crate::routing::TeamState;
 
 /// A lead to insert, with its outbox and raw payload.
 #[derive(Debug, Clone)]
@@ -15,6 +16,9 @@ pub struct NewLead {
     /// The raw body, kept until `raw_expires_at` only (personal data).
     pub raw: Vec<u8>,
     pub raw_expires_at: DateTime<Utc>,
+    /// The routing state of the team that took the lead, written with it — only if the
+    /// stored state is still at `version - 1` (else [`Inserted::StateChanged`]).
+    pub team_state: Option<(String, TeamState)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +28,9 @@ pub enum Inserted {
     /// A lead with this id (same source + delivery id) already existed; nothing was
     /// written. Carries the stored lead.
     Duplicate(Lead),
+    /// The team's routing state changed since it was read (another lead was assigned
+    /// meanwhile); nothing was written: read it again and decide again.
+    StateChanged,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -51,4 +58,10 @@ pub trait Leads: Send + Sync {
 
     /// Newest first (by `received_at`, then id), optionally by stage.
     async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError>;
+
+    /// The stored routing state of each of `teams` that has one (a team without is fresh).
+    async fn team_states(
+        &self,
+        teams: &[String],
+    ) -> Result<std::collections::BTreeMap<String, TeamState>, StoreError>;
 }

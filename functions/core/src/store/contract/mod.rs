@@ -105,6 +105,7 @@ pub fn sample_new_lead(
             .into(),
         }],
         truncated: Vec::new(),
+        route: None,
     };
     let outbox = if hot {
         vec![
@@ -120,6 +121,7 @@ pub fn sample_new_lead(
     )
     .into_bytes();
     NewLead {
+        team_state: None,
         lead,
         outbox,
         raw,
@@ -189,6 +191,9 @@ async fn insert(store: &dyn Leads, new: NewLead) -> Lead {
         Inserted::Created(l) => l,
         Inserted::Duplicate(_) => {
             panic!("store contract: insert_lead of new lead {id} answered Duplicate")
+        }
+        Inserted::StateChanged => {
+            panic!("store contract: insert_lead of new lead {id} without a team state answered StateChanged")
         }
     }
 }
