@@ -12,9 +12,10 @@ makes of it (so roles or policies SAM would add on its own are caught too):
 - every function has its own IAM role; every Allow statement names its actions
   (no `*`, no NotAction / NotResource), only actions on that function's
   allow-list, only resources of this stack (the table, its indexes and stream,
-  the dead-letter queue, the function's own log group, the stage's SSM
-  parameters, the optional customer managed KMS key), and no wildcard resource
-  except the documented ones;
+  the dead-letter queue, the function's own log group, the stage's configuration
+  document and the function's own secrets path - never another function's
+  secrets or the whole stage path -, the optional customer managed KMS key), and
+  no wildcard resource except the documented ones;
 - the table: DeletionPolicy / UpdateReplacePolicy Retain, on-demand billing,
   point-in-time recovery, server-side encryption, TTL on `expires_at`, stream
   NEW_AND_OLD_IMAGES, and every index a policy names exists;
@@ -81,9 +82,28 @@ ALLOWED_ACTIONS = {
     },
 }
 
-# The stage's parameters: the path itself (GetParametersByPath) and below it.
+# The stage's parameters. Every function may read the configuration document and
+# its own secrets path only: `handoff-ingest` reads /handoff/<Stage>/secrets/ingest
+# (infra/ssm: `{prefix}/secrets/{function}/{NAME}`, the path named by the function's
+# main.rs). GetParametersByPath on a path reads every level below it, even where a
+# Deny names a deeper parameter, so neither the stage path nor /secrets itself may
+# appear, and GetParameter is granted on the document alone.
 SSM_PREFIX = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/handoff/${Stage}"
-SSM_RESOURCES = {SSM_PREFIX, SSM_PREFIX + "/*"}
+
+
+def ssm_short(resource):
+    """`parameter/handoff/${Stage}/…` for one of the stage's parameter ARNs."""
+    arn = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:"
+    return resource.removeprefix(arn)
+
+
+def ssm_resources(binary):
+    """action -> the only SSM resources `binary`'s role may name for it."""
+    own = SSM_PREFIX + "/secrets/" + binary.removeprefix("handoff-")
+    return {
+        "ssm:GetParameter": {SSM_PREFIX + "/config"},
+        "ssm:GetParametersByPath": {own, own + "/*"},
+    }
 
 STREAM_READ = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
 DLQ_RETENTION = 1209600  # 14 days, the SQS maximum
@@ -270,7 +290,11 @@ def resource_allowed(action, resource, ctx):
     if service == "sqs":
         return None if resource == "${%s.Arn}" % queue else f"SQS only on the dead-letter queue {queue}"
     if service == "ssm":
-        return None if resource in SSM_RESOURCES else f"SSM only on /handoff/${{Stage}}[/*], not {resource}"
+        allowed = ssm_resources(ctx["binary"]).get(action, set())
+        if resource in allowed:
+            return None
+        return (f"{action} only on {', '.join(sorted(ssm_short(r) for r in allowed))} (the configuration "
+                f"document and this function's own secrets), not {ssm_short(resource)}")
     if service == "kms":
         return None if resource == "${SecretsKmsKeyArn}" else f"KMS only on the SecretsKmsKeyArn key, not {resource}"
     return f"service {service} is not used by handoff"
@@ -280,6 +304,7 @@ def check_statements(name, binary, statements, ctx, report):
     allowed = ALLOWED_ACTIONS[binary]
     problems = []
     granted = set()
+    ssm_granted = set()
     for st in statements:
         if not isinstance(st, dict):
             problems.append(f"unreadable statement {st!r}")
@@ -305,10 +330,20 @@ def check_statements(name, binary, statements, ctx, report):
                 why = resource_allowed(action, render(resource), ctx)
                 if why:
                     problems.append(f"{sid}: {action}: {why}")
+                elif action.startswith("ssm:"):
+                    ssm_granted.add((action, render(resource)))
         if any(a.startswith("kms:") for a in actions if isinstance(a, str)):
             via = st.get("Condition", {}).get("StringEquals", {}).get("kms:ViaService")
             if render(via) != "ssm.${AWS::Region}.amazonaws.com":
                 problems.append(f"{sid}: kms:Decrypt must be limited to kms:ViaService ssm.${{AWS::Region}}.amazonaws.com")
+    # What the function's loader calls at init (infra/ssm SsmConfig::load): without
+    # it the function cannot start.
+    own = SSM_PREFIX + "/secrets/" + binary.removeprefix("handoff-")
+    needed = {("ssm:GetParameter", SSM_PREFIX + "/config"), ("ssm:GetParametersByPath", own)}
+    report.check(needed <= ssm_granted,
+                 f"{name}: reads the configuration document and its own secrets path {ssm_short(own)}"
+                 + ("" if needed <= ssm_granted else
+                    f" (missing {sorted(ssm_short(r) for _, r in needed - ssm_granted)})"))
     for p in problems:
         report.fail(f"{name}: {p}")
     report.check(not problems, f"{name}: {len(statements)} statements, actions {sorted(granted)} "
@@ -347,7 +382,8 @@ def check_functions(template, report, transformed=False):
             continue
         seen_binaries[binary] = name
         log_group = ref_target((props.get("LoggingConfig") or {}).get("LogGroup"))
-        ctx = {"table": table, "queue": queue, "log_group": log_group, "indexes": indexes}
+        ctx = {"table": table, "queue": queue, "log_group": log_group, "indexes": indexes,
+               "binary": binary}
         role_name = getatt_target(props.get("Role"), "Arn")
         if props.get("Role") is None:
             report.fail(f"{name}: no explicit Role: SAM would generate one with the AWS managed "
@@ -623,6 +659,21 @@ def _trigger(t):
     return t["Resources"]["DispatchFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
 
 
+def _drop_statement(t, role, sid):
+    statements = t["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    statements.remove(_statement(t, role, sid))
+
+
+def _old_ssm_policy(t):
+    """The policy before per-function secrets, on every role: GetParameter and
+    GetParametersByPath on /handoff/<Stage> and everything below it."""
+    for role in ("IngestRole", "DispatchRole", "ApiRole"):
+        _drop_statement(t, role, "ReadOwnSecrets")
+        _statement(t, role, "ReadConfiguration").update(
+            Action=["ssm:GetParameter", "ssm:GetParametersByPath"],
+            Resource=[{"Fn::Sub": SSM_PREFIX}, {"Fn::Sub": SSM_PREFIX + "/*"}])
+
+
 def _kms_statement(t, role):
     for st in t["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]:
         if isinstance(st, dict) and "Fn::If" in st:
@@ -646,8 +697,30 @@ MUTATIONS = [
     ("another function's log group",
      lambda t: _statement(t, "ApiRole", "OwnLogs").update(Resource={"Fn::GetAtt": ["IngestLogGroup", "Arn"]})),
     ("SSM beyond the stage",
-     lambda t: _statement(t, "IngestRole", "ReadConfiguration")["Resource"].append(
+     lambda t: _statement(t, "IngestRole", "ReadOwnSecrets")["Resource"].append(
          {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/*"})),
+    ("the old broad SSM policy: every function reads the whole stage path", _old_ssm_policy,
+     "ssm:GetParametersByPath: ssm:GetParametersByPath only on parameter/handoff/${Stage}/secrets/ingest, "
+     "parameter/handoff/${Stage}/secrets/ingest/* (the configuration document and this function's own "
+     "secrets), not parameter/handoff/${Stage}"),
+    ("ingest reads the api function's secrets",
+     lambda t: _statement(t, "IngestRole", "ReadOwnSecrets")["Resource"].append(
+         {"Fn::Sub": SSM_PREFIX + "/secrets/api/*"}),
+     "IngestFunction (IngestRole): ReadOwnSecrets: ssm:GetParametersByPath:"),
+    ("GetParametersByPath on /secrets itself (every function's secrets, recursively)",
+     lambda t: _statement(t, "ApiRole", "ReadOwnSecrets")["Resource"].append({"Fn::Sub": SSM_PREFIX + "/secrets"}),
+     "not parameter/handoff/${Stage}/secrets"),
+    ("GetParameter on another function's secret",
+     lambda t: _statement(t, "DispatchRole", "ReadConfiguration").update(Resource=[
+         {"Fn::Sub": SSM_PREFIX + "/config"}, {"Fn::Sub": SSM_PREFIX + "/secrets/api/HANDOFF_API_TOKEN"}]),
+     "not parameter/handoff/${Stage}/secrets/api/HANDOFF_API_TOKEN"),
+    ("dispatch granted the ingest path instead of its own",
+     lambda t: _statement(t, "DispatchRole", "ReadOwnSecrets").update(Resource=[
+         {"Fn::Sub": SSM_PREFIX + "/secrets/ingest"}, {"Fn::Sub": SSM_PREFIX + "/secrets/ingest/*"}]),
+     "not parameter/handoff/${Stage}/secrets/ingest"),
+    ("a role without its own secrets path (the function could not start)",
+     lambda t: _drop_statement(t, "ApiRole", "ReadOwnSecrets"),
+     "(missing ['parameter/handoff/${Stage}/secrets/api'])"),
     ("kms:Decrypt without kms:ViaService", lambda t: _kms_statement(t, "IngestRole").pop("Condition")),
     ("NotAction", lambda t: _statement(t, "ApiRole", "OwnLogs").update(NotAction="s3:GetObject")),
     ("managed policy on a role",
@@ -708,12 +781,15 @@ def self_test(path):
           + (r.failed[0] if caught else "NOT caught"))
 
     template = load_template(path)
-    for what, mutate in MUTATIONS:
+    for what, mutate, *expected in MUTATIONS:
         t = copy.deepcopy(template)
         mutate(t)
         r = run_dict(t)
-        failures += not r.failed
-        print(f"  {'ok  ' if r.failed else 'FAIL'}  {what} -> " + (r.failed[0] if r.failed else "NOT caught"))
+        # A mutation with an expected message must be caught by that very check.
+        hits = [x for x in r.failed if not expected or expected[0] in x]
+        failures += not hits
+        print(f"  {'ok  ' if hits else 'FAIL'}  {what} -> "
+              + (hits[0] if hits else f"NOT caught{' as expected' if r.failed else ''}: {r.failed[:2]}"))
     total = 2 + len(MUTATIONS)
     print(f"template_policy self-test: {total - failures} passed, {failures} failed")
     return failures == 0

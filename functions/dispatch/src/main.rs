@@ -12,7 +12,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let w = Arc::new(handoff_lambda::Wiring::from_env().await?);
+    let w = Arc::new(handoff_lambda::Wiring::from_env(handoff_lambda::Function::Dispatch).await?);
     let dispatcher = Arc::new(Dispatcher {
         store: w.store.clone(),
         notifier: Arc::new(handoff_notify::HttpNotifier::new(Duration::from_secs(10))),
