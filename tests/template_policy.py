@@ -24,7 +24,8 @@ makes of it (so roles or policies SAM would add on its own are caught too):
   filter patterns;
 - Lambda settings (provided.al2023, cargo-lambda build of the right binary,
   architecture parameter defaulting to arm64), HTTP API throttling on the
-  `$default` stage, the alarms and the webhook URL output.
+  `$default` stage, the alarms (among them the dead-letter count the dispatch
+  sweep reports) and the webhook URL output.
 """
 
 from __future__ import annotations
@@ -552,7 +553,51 @@ def check_alarms(template, report):
                          and getatt_target(m[2].get("QueueName"), "QueueName") == name for m in metrics),
                      f"alarm on {name} depth")
     report.check(any(m[:2] == ("AWS/Lambda", "IteratorAge") for m in metrics), "alarm on the stream iterator age")
+    check_dead_letters_alarm(template, report)
     report.check(all(m[3] for m in metrics), "every alarm has an action")
+
+
+# The metric the dispatch sweep writes (functions/dispatch: METRIC_NAMESPACE,
+# DEAD_LETTERS_METRIC, dimension Stage from HANDOFF_STAGE).
+DEAD_LETTERS = ("handoff", "DeadLetters")
+
+
+def check_dead_letters_alarm(template, report):
+    """An alarm that is on while the table holds at least one dead letter."""
+    found = []
+    for name, a in resources_of(template, "AWS::CloudWatch::Alarm").items():
+        p = a.get("Properties", {})
+        if (p.get("Namespace"), p.get("MetricName")) == DEAD_LETTERS:
+            found.append((name, p))
+    if not report.check(len(found) == 1, f"one alarm on {'/'.join(DEAD_LETTERS)} (found {[n for n, _ in found]})"):
+        return
+    name, p = found[0]
+    dims = {d.get("Name"): d.get("Value") for d in p.get("Dimensions", [])}
+    report.check(dims == {"Stage": {"Ref": "Stage"}}, f"{name}: dimension Stage = the Stage parameter (got {dims})")
+    env = ((template.get("Globals") or {}).get("Function", {}).get("Environment") or {}).get("Variables", {})
+    report.check(env.get("HANDOFF_STAGE") == {"Ref": "Stage"},
+                 f"{name}: the functions report the stage they run in (Globals HANDOFF_STAGE = !Ref Stage)")
+    threshold, op = p.get("Threshold"), p.get("ComparisonOperator")
+    fires_at_one = ((op == "GreaterThanOrEqualToThreshold" and isinstance(threshold, (int, float)) and 0 < threshold <= 1)
+                    or (op == "GreaterThanThreshold" and isinstance(threshold, (int, float)) and 0 <= threshold < 1))
+    report.check(fires_at_one, f"{name}: on from the first dead letter ({op} {threshold})")
+    report.check(p.get("Statistic") == "Maximum", f"{name}: statistic Maximum (a count, not a sum of counts)")
+    report.check(p.get("TreatMissingData") in ("ignore", "missing"),
+                 f"{name}: a minute without a count neither raises nor clears it (TreatMissingData {p.get('TreatMissingData')})")
+    report.check(ref_target((p.get("AlarmActions") or [None])[0]) in resources_of(template, "AWS::SNS::Topic")
+                 and bool(p.get("OKActions")), f"{name}: notifies the alarm topic when it fires and clears")
+    # The sweep counts on GSI1 with the dispatch function's role.
+    for fname, fn in resources_of(template, "AWS::Serverless::Function").items():
+        if (fn.get("Metadata") or {}).get("BuildProperties", {}).get("Binary") != "handoff-dispatch":
+            continue
+        role = getatt_target(fn.get("Properties", {}).get("Role"), "Arn")
+        statements = statements_of_policies(
+            (resources_of(template, "AWS::IAM::Role").get(role) or {}).get("Properties", {}).get("Policies", []),
+            role, report)
+        can_count = any(st.get("Effect") == "Allow" and "dynamodb:Query" in as_list(st.get("Action", []))
+                        and any(render(r) and render(r).endswith("/index/GSI1") for r in as_list(st.get("Resource", [])))
+                        for st in statements if isinstance(st, dict))
+        report.check(can_count, f"{fname}: may Query index/GSI1 (counting the dead letters)")
 
 
 # ------------------------------------------------------------ SAM transform --
@@ -750,6 +795,24 @@ MUTATIONS = [
     ("broken filter pattern",
      lambda t: _trigger(t)["FilterCriteria"]["Filters"][0].update(Pattern="{not json")),
     ("no iterator-age alarm", lambda t: t["Resources"].pop("DispatchIteratorAgeAlarm")),
+    ("no dead-letter alarm", lambda t: t["Resources"].pop("DeadLettersAlarm"),
+     "one alarm on handoff/DeadLetters"),
+    ("dead-letter alarm only from the second dead letter",
+     lambda t: t["Resources"]["DeadLettersAlarm"]["Properties"].update(Threshold=1,
+                                                                       ComparisonOperator="GreaterThanThreshold"),
+     "on from the first dead letter"),
+    ("dead-letter alarm on a fixed stage name",
+     lambda t: t["Resources"]["DeadLettersAlarm"]["Properties"].update(Dimensions=[{"Name": "Stage", "Value": "prod"}]),
+     "dimension Stage = the Stage parameter"),
+    ("dead-letter alarm raised by a skipped sweep",
+     lambda t: t["Resources"]["DeadLettersAlarm"]["Properties"].update(TreatMissingData="breaching"),
+     "TreatMissingData breaching"),
+    ("functions not told their stage",
+     lambda t: t["Globals"]["Function"]["Environment"]["Variables"].pop("HANDOFF_STAGE"),
+     "Globals HANDOFF_STAGE"),
+    ("dispatch may not count the dead letters",
+     lambda t: _drop_statement(t, "DispatchRole", "CountDeadLetters"),
+     "may Query index/GSI1"),
     ("architecture default x86_64", lambda t: t["Parameters"]["Architecture"].update(Default="x86_64")),
 ]
 

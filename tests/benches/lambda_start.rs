@@ -228,6 +228,7 @@ fn main() {
     .collect();
     aws_env.push(("HANDOFF_TABLE".into(), TABLE.into()));
     aws_env.push(("HANDOFF_SSM_PREFIX".into(), PREFIX.into()));
+    aws_env.push(("HANDOFF_STAGE".into(), "bench".into()));
 
     let mut pushed: Result<(), String> = Err("AWS_ENDPOINT_URL is not set (no moto)".into());
     if moto.is_some() {

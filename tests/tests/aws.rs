@@ -13,7 +13,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use handoff_core::clock::SystemClock;
 use handoff_core::outbox::Dispatcher;
-use handoff_core::store::{DeliveryState, Leads, Outbox};
+use handoff_core::store::{Attempt, DeliveryState, Leads, Outbox};
 use handoff_dynamodb::DynamoStore;
 use handoff_lambda::{Function, Wiring};
 use handoff_ssm::SsmConfig;
@@ -774,4 +774,125 @@ async fn after_an_upgrade_the_functions_ask_for_a_new_push_and_push_names_the_ol
     );
     let c = loader.load().await.unwrap();
     assert_eq!(c.sources["website"].secret.expose(), SECRET_A);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dead_letter_is_counted_and_redriven_through_the_api_function() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    assert_eq!(push(&config_text(&[]), &prefix, SECRET_A).0, 0);
+    let store = table().await;
+    let ingest = wiring(store.clone(), &prefix, Function::Ingest).await;
+    let api = wiring(store.clone(), &prefix, Function::Api).await;
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&ingest.app, hook_event(SECRET_A, "dl-1", "d@example.com"))
+            .await,
+    );
+    assert_eq!(st, 202, "{b}");
+    let lead_id = b["lead_id"].as_str().unwrap().to_string();
+    let outbox = store.lead_notifications(&lead_id).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    let id = outbox[0].id.clone();
+    assert_eq!(store.count_dead().await.unwrap(), 0);
+
+    // two failed attempts, the second one gives up: a dead letter in DynamoDB
+    let now = chrono::Utc::now();
+    store
+        .record_attempt(
+            &id,
+            Attempt::Retry {
+                error: "receiver answered 503".into(),
+                next_attempt_at: now,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .record_attempt(
+            &id,
+            Attempt::Dead {
+                error: "gave up after 2 attempts: receiver answered 503".into(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+
+    // what the sweep reports: the count, as the DeadLetters EMF line
+    let (count, line) = handoff_dispatch::dead_letters_metric(store.as_ref(), "e2e", now)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let metric: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        (metric["DeadLetters"].as_u64(), metric["Stage"].as_str()),
+        (Some(1), Some("e2e"))
+    );
+
+    let path = format!("/deliveries/{id}/redrive");
+    let auth = [("authorization", "Bearer api-token-123")];
+    // no token, or the real token on the ingest function (a stand-in there): refused
+    let (st, _) =
+        answer(&handoff_api::handle(&api.app, http_event("POST", &path, &[], None)).await);
+    assert_eq!(st, 401);
+    let (st, _) = answer(
+        &handoff_lambda::http::handle(&ingest.app, http_event("POST", &path, &auth, None)).await,
+    );
+    assert_eq!(st, 401);
+    assert_eq!(
+        store.get_notification(&id).await.unwrap().unwrap().state,
+        DeliveryState::Dead
+    );
+
+    let (st, b) =
+        answer(&handoff_api::handle(&api.app, http_event("POST", &path, &auth, None)).await);
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["redriven"], true);
+    assert_eq!(
+        (
+            b["delivery"]["state"].as_str(),
+            b["delivery"]["attempts"].as_u64()
+        ),
+        (Some("pending"), Some(0))
+    );
+    // in the table: pending under the same id, attempts from zero, the ended run kept
+    let n = store.get_notification(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (n.state, n.attempts, n.last_error.as_deref()),
+        (DeliveryState::Pending, 0, None)
+    );
+    assert_eq!(n.history.len(), 1);
+    assert_eq!(n.history[0].attempts, 2);
+    assert_eq!(
+        n.history[0].last_error.as_deref(),
+        Some("gave up after 2 attempts: receiver answered 503")
+    );
+    assert!(
+        n.next_attempt_at <= chrono::Utc::now(),
+        "due now: the next sweep sends it"
+    );
+    assert_eq!(store.count_dead().await.unwrap(), 0);
+
+    // a second redrive: it is not a dead letter any more
+    let (st, b) =
+        answer(&handoff_api::handle(&api.app, http_event("POST", &path, &auth, None)).await);
+    assert_eq!((st, b["error"].as_str()), (409, Some("not_dead")), "{b}");
+    let n = store.get_notification(&id).await.unwrap().unwrap();
+    assert_eq!((n.state, n.history.len()), (DeliveryState::Pending, 1));
+    let (st, _) = answer(
+        &handoff_api::handle(
+            &api.app,
+            http_event(
+                "POST",
+                &format!("/deliveries/{lead_id}.sales.nope/redrive"),
+                &auth,
+                None,
+            ),
+        )
+        .await,
+    );
+    assert_eq!(st, 404);
 }
