@@ -23,8 +23,9 @@ makes of it (so roles or policies SAM would add on its own are caught too):
   ReportBatchItemFailures, an SQS on-failure destination kept 14 days, valid
   filter patterns;
 - Lambda settings (provided.al2023, cargo-lambda build of the right binary,
-  architecture parameter defaulting to arm64), HTTP API throttling on the
-  `$default` stage, the alarms (among them the dead-letter count the dispatch
+  architecture parameter defaulting to arm64, reserved concurrency only as an
+  option), HTTP API throttling on the `$default` stage with a throttle of its own
+  for the webhook route, the alarms (among them the dead-letter count the dispatch
   sweep reports) and the webhook URL output.
 """
 
@@ -528,6 +529,7 @@ def check_api(template, report):
                             ep.get("Method"), ep.get("Path")))
                 report.check(ref_target(ep.get("ApiId")) == name, f"{fname}: {ep.get('Method')} {ep.get('Path')} on {name}")
     report.check(("handoff-ingest", "POST", "/hooks/{source_id}") in routes, "ingest serves POST /hooks/{source_id}")
+    check_hooks_throttle(template, name, p, routes, report)
     for path in ("/leads", "/leads/{lead_id}", "/healthz"):
         report.check(("handoff-api", "GET", path) in routes, f"api serves GET {path}")
     report.check(("handoff-api", "POST", "/deliveries/{delivery_id}/redrive") in routes,
@@ -536,6 +538,40 @@ def check_api(template, report):
     url = render((outputs.get("WebhookBaseUrl") or {}).get("Value"))
     report.check(url == "https://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/hooks/" % name,
                  f"output WebhookBaseUrl = {url}")
+
+
+HOOKS_ROUTE = "POST /hooks/{source_id}"
+
+
+def check_hooks_throttle(template, name, props, routes, report):
+    """The webhook route has a throttle of its own (RouteSettings), from parameters of
+    its own, so traffic on the read routes cannot use up what providers need."""
+    params = template.get("Parameters", {})
+    default = props.get("DefaultRouteSettings") or {}
+    own = (props.get("RouteSettings") or {}).get(HOOKS_ROUTE)
+    if not report.check(isinstance(own, dict), f"{name}: RouteSettings of its own for {HOOKS_ROUTE}"):
+        return
+    # A key no route has fails only at deploy time ("Unable to find Route by key").
+    keys = set(props.get("RouteSettings") or {})
+    served = {f"{m} {p}" for _, m, p in routes}
+    report.check(keys <= served, f"{name}: every RouteSettings key is a route of the API "
+                 f"(not a route: {sorted(keys - served)})")
+    for limit in ("ThrottlingRateLimit", "ThrottlingBurstLimit"):
+        ref = ref_target(own.get(limit))
+        report.check(ref in params and params[ref].get("Type") == "Number"
+                     and ref != ref_target(default.get(limit)),
+                     f"{name}: {HOOKS_ROUTE} {limit} from a parameter of its own ({ref}), "
+                     f"not the read routes' ({ref_target(default.get(limit))})")
+    # Reserved concurrency for ingest is an option: unset unless a parameter says.
+    for fname, fn in resources_of(template, "AWS::Serverless::Function").items():
+        fp = fn.get("Properties", {})
+        if "ReservedConcurrentExecutions" not in fp:
+            continue
+        rc = fp["ReservedConcurrentExecutions"]
+        branches = rc.get("Fn::If") if isinstance(rc, dict) else None
+        ok = (isinstance(branches, list) and len(branches) == 3 and branches[2] == NO_VALUE
+              and ref_target(branches[1]) in params and params[ref_target(branches[1])].get("Default") == "")
+        report.check(ok, f"{fname}: ReservedConcurrentExecutions only when its parameter is set (default unset)")
 
 
 def check_alarms(template, report):
@@ -622,6 +658,19 @@ def transformed_template(template):
     return transform(t, {}, NoManagedPolicies())
 
 
+def check_transformed_stage(out, report):
+    """SAM passes the route throttle on to the $default stage, and the API's own
+    definition has the route it names."""
+    stages = resources_of(out, "AWS::ApiGatewayV2::Stage")
+    apis = resources_of(out, "AWS::ApiGatewayV2::Api")
+    method, path = HOOKS_ROUTE.split(" ", 1)
+    ok = any(HOOKS_ROUTE in (st.get("Properties", {}).get("RouteSettings") or {}) for st in stages.values())
+    report.check(ok, f"transformed: the $default stage has RouteSettings for {HOOKS_ROUTE}")
+    has_route = any(method.lower() in ((a.get("Properties", {}).get("Body") or {}).get("paths", {}).get(path) or {})
+                    for a in apis.values())
+    report.check(has_route, f"transformed: the HTTP API defines {HOOKS_ROUTE}")
+
+
 def check_transformed(template, report):
     try:
         out = transformed_template(template)
@@ -634,6 +683,7 @@ def check_transformed(template, report):
         ctx_binaries[name] = (fn.get("Metadata") or {}).get("BuildProperties", {}).get("Binary")
     print("after the SAM transform:")
     check_functions(out, report, transformed=True)
+    check_transformed_stage(out, report)
     mappings = resources_of(out, "AWS::Lambda::EventSourceMapping")
     report.check(len(mappings) == 1, f"transformed: one event source mapping ({sorted(mappings)})")
     for name, m in mappings.items():
@@ -814,6 +864,20 @@ MUTATIONS = [
      lambda t: _drop_statement(t, "DispatchRole", "CountDeadLetters"),
      "may Query index/GSI1"),
     ("architecture default x86_64", lambda t: t["Parameters"]["Architecture"].update(Default="x86_64")),
+    ("webhooks share the read routes' throttle",
+     lambda t: t["Resources"]["HttpApi"]["Properties"].pop("RouteSettings"),
+     "RouteSettings of its own for POST /hooks/{source_id}"),
+    ("webhook throttle from the read routes' parameters",
+     lambda t: t["Resources"]["HttpApi"]["Properties"]["RouteSettings"]["POST /hooks/{source_id}"].update(
+         ThrottlingRateLimit={"Ref": "ThrottlingRateLimit"}),
+     "ThrottlingRateLimit from a parameter of its own (ThrottlingRateLimit)"),
+    ("route settings under a key no route has",
+     lambda t: t["Resources"]["HttpApi"]["Properties"]["RouteSettings"].update(
+         {"POST /hooks/{id}": {"ThrottlingRateLimit": 1}}),
+     "every RouteSettings key is a route of the API"),
+    ("ingest reserved concurrency always on",
+     lambda t: t["Resources"]["IngestFunction"]["Properties"].update(ReservedConcurrentExecutions=5),
+     "ReservedConcurrentExecutions only when its parameter is set"),
 ]
 
 
