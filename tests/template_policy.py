@@ -12,9 +12,10 @@ makes of it (so roles or policies SAM would add on its own are caught too):
 - every function has its own IAM role; every Allow statement names its actions
   (no `*`, no NotAction / NotResource), only actions on that function's
   allow-list, only resources of this stack (the table, its indexes and stream,
-  the dead-letter queue, the function's own log group, the stage's SSM
-  parameters, the optional customer managed KMS key), and no wildcard resource
-  except the documented ones;
+  the dead-letter queue, the function's own log group, the stage's configuration
+  document and the function's own secrets path - never another function's
+  secrets or the whole stage path -, the optional customer managed KMS key), and
+  no wildcard resource except the documented ones;
 - the table: DeletionPolicy / UpdateReplacePolicy Retain, on-demand billing,
   point-in-time recovery, server-side encryption, TTL on `expires_at`, stream
   NEW_AND_OLD_IMAGES, and every index a policy names exists;
@@ -22,8 +23,10 @@ makes of it (so roles or policies SAM would add on its own are caught too):
   ReportBatchItemFailures, an SQS on-failure destination kept 14 days, valid
   filter patterns;
 - Lambda settings (provided.al2023, cargo-lambda build of the right binary,
-  architecture parameter defaulting to arm64), HTTP API throttling on the
-  `$default` stage, the alarms and the webhook URL output.
+  architecture parameter defaulting to arm64, reserved concurrency only as an
+  option), HTTP API throttling on the `$default` stage with a throttle of its own
+  for the webhook route, the alarms (among them the dead-letter count the dispatch
+  sweep reports) and the webhook URL output.
 """
 
 from __future__ import annotations
@@ -81,9 +84,28 @@ ALLOWED_ACTIONS = {
     },
 }
 
-# The stage's parameters: the path itself (GetParametersByPath) and below it.
+# The stage's parameters. Every function may read the configuration document and
+# its own secrets path only: `handoff-ingest` reads /handoff/<Stage>/secrets/ingest
+# (infra/ssm: `{prefix}/secrets/{function}/{NAME}`, the path named by the function's
+# main.rs). GetParametersByPath on a path reads every level below it, even where a
+# Deny names a deeper parameter, so neither the stage path nor /secrets itself may
+# appear, and GetParameter is granted on the document alone.
 SSM_PREFIX = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/handoff/${Stage}"
-SSM_RESOURCES = {SSM_PREFIX, SSM_PREFIX + "/*"}
+
+
+def ssm_short(resource):
+    """`parameter/handoff/${Stage}/…` for one of the stage's parameter ARNs."""
+    arn = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:"
+    return resource.removeprefix(arn)
+
+
+def ssm_resources(binary):
+    """action -> the only SSM resources `binary`'s role may name for it."""
+    own = SSM_PREFIX + "/secrets/" + binary.removeprefix("handoff-")
+    return {
+        "ssm:GetParameter": {SSM_PREFIX + "/config"},
+        "ssm:GetParametersByPath": {own, own + "/*"},
+    }
 
 STREAM_READ = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
 DLQ_RETENTION = 1209600  # 14 days, the SQS maximum
@@ -270,7 +292,11 @@ def resource_allowed(action, resource, ctx):
     if service == "sqs":
         return None if resource == "${%s.Arn}" % queue else f"SQS only on the dead-letter queue {queue}"
     if service == "ssm":
-        return None if resource in SSM_RESOURCES else f"SSM only on /handoff/${{Stage}}[/*], not {resource}"
+        allowed = ssm_resources(ctx["binary"]).get(action, set())
+        if resource in allowed:
+            return None
+        return (f"{action} only on {', '.join(sorted(ssm_short(r) for r in allowed))} (the configuration "
+                f"document and this function's own secrets), not {ssm_short(resource)}")
     if service == "kms":
         return None if resource == "${SecretsKmsKeyArn}" else f"KMS only on the SecretsKmsKeyArn key, not {resource}"
     return f"service {service} is not used by handoff"
@@ -280,6 +306,7 @@ def check_statements(name, binary, statements, ctx, report):
     allowed = ALLOWED_ACTIONS[binary]
     problems = []
     granted = set()
+    ssm_granted = set()
     for st in statements:
         if not isinstance(st, dict):
             problems.append(f"unreadable statement {st!r}")
@@ -305,10 +332,20 @@ def check_statements(name, binary, statements, ctx, report):
                 why = resource_allowed(action, render(resource), ctx)
                 if why:
                     problems.append(f"{sid}: {action}: {why}")
+                elif action.startswith("ssm:"):
+                    ssm_granted.add((action, render(resource)))
         if any(a.startswith("kms:") for a in actions if isinstance(a, str)):
             via = st.get("Condition", {}).get("StringEquals", {}).get("kms:ViaService")
             if render(via) != "ssm.${AWS::Region}.amazonaws.com":
                 problems.append(f"{sid}: kms:Decrypt must be limited to kms:ViaService ssm.${{AWS::Region}}.amazonaws.com")
+    # What the function's loader calls at init (infra/ssm SsmConfig::load): without
+    # it the function cannot start.
+    own = SSM_PREFIX + "/secrets/" + binary.removeprefix("handoff-")
+    needed = {("ssm:GetParameter", SSM_PREFIX + "/config"), ("ssm:GetParametersByPath", own)}
+    report.check(needed <= ssm_granted,
+                 f"{name}: reads the configuration document and its own secrets path {ssm_short(own)}"
+                 + ("" if needed <= ssm_granted else
+                    f" (missing {sorted(ssm_short(r) for _, r in needed - ssm_granted)})"))
     for p in problems:
         report.fail(f"{name}: {p}")
     report.check(not problems, f"{name}: {len(statements)} statements, actions {sorted(granted)} "
@@ -347,7 +384,8 @@ def check_functions(template, report, transformed=False):
             continue
         seen_binaries[binary] = name
         log_group = ref_target((props.get("LoggingConfig") or {}).get("LogGroup"))
-        ctx = {"table": table, "queue": queue, "log_group": log_group, "indexes": indexes}
+        ctx = {"table": table, "queue": queue, "log_group": log_group, "indexes": indexes,
+               "binary": binary}
         role_name = getatt_target(props.get("Role"), "Arn")
         if props.get("Role") is None:
             report.fail(f"{name}: no explicit Role: SAM would generate one with the AWS managed "
@@ -491,6 +529,7 @@ def check_api(template, report):
                             ep.get("Method"), ep.get("Path")))
                 report.check(ref_target(ep.get("ApiId")) == name, f"{fname}: {ep.get('Method')} {ep.get('Path')} on {name}")
     report.check(("handoff-ingest", "POST", "/hooks/{source_id}") in routes, "ingest serves POST /hooks/{source_id}")
+    check_hooks_throttle(template, name, p, routes, report)
     for path in ("/leads", "/leads/{lead_id}", "/healthz"):
         report.check(("handoff-api", "GET", path) in routes, f"api serves GET {path}")
     report.check(("handoff-api", "POST", "/deliveries/{delivery_id}/redrive") in routes,
@@ -499,6 +538,40 @@ def check_api(template, report):
     url = render((outputs.get("WebhookBaseUrl") or {}).get("Value"))
     report.check(url == "https://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/hooks/" % name,
                  f"output WebhookBaseUrl = {url}")
+
+
+HOOKS_ROUTE = "POST /hooks/{source_id}"
+
+
+def check_hooks_throttle(template, name, props, routes, report):
+    """The webhook route has a throttle of its own (RouteSettings), from parameters of
+    its own, so traffic on the read routes cannot use up what providers need."""
+    params = template.get("Parameters", {})
+    default = props.get("DefaultRouteSettings") or {}
+    own = (props.get("RouteSettings") or {}).get(HOOKS_ROUTE)
+    if not report.check(isinstance(own, dict), f"{name}: RouteSettings of its own for {HOOKS_ROUTE}"):
+        return
+    # A key no route has fails only at deploy time ("Unable to find Route by key").
+    keys = set(props.get("RouteSettings") or {})
+    served = {f"{m} {p}" for _, m, p in routes}
+    report.check(keys <= served, f"{name}: every RouteSettings key is a route of the API "
+                 f"(not a route: {sorted(keys - served)})")
+    for limit in ("ThrottlingRateLimit", "ThrottlingBurstLimit"):
+        ref = ref_target(own.get(limit))
+        report.check(ref in params and params[ref].get("Type") == "Number"
+                     and ref != ref_target(default.get(limit)),
+                     f"{name}: {HOOKS_ROUTE} {limit} from a parameter of its own ({ref}), "
+                     f"not the read routes' ({ref_target(default.get(limit))})")
+    # Reserved concurrency for ingest is an option: unset unless a parameter says.
+    for fname, fn in resources_of(template, "AWS::Serverless::Function").items():
+        fp = fn.get("Properties", {})
+        if "ReservedConcurrentExecutions" not in fp:
+            continue
+        rc = fp["ReservedConcurrentExecutions"]
+        branches = rc.get("Fn::If") if isinstance(rc, dict) else None
+        ok = (isinstance(branches, list) and len(branches) == 3 and branches[2] == NO_VALUE
+              and ref_target(branches[1]) in params and params[ref_target(branches[1])].get("Default") == "")
+        report.check(ok, f"{fname}: ReservedConcurrentExecutions only when its parameter is set (default unset)")
 
 
 def check_alarms(template, report):
@@ -516,7 +589,51 @@ def check_alarms(template, report):
                          and getatt_target(m[2].get("QueueName"), "QueueName") == name for m in metrics),
                      f"alarm on {name} depth")
     report.check(any(m[:2] == ("AWS/Lambda", "IteratorAge") for m in metrics), "alarm on the stream iterator age")
+    check_dead_letters_alarm(template, report)
     report.check(all(m[3] for m in metrics), "every alarm has an action")
+
+
+# The metric the dispatch sweep writes (functions/dispatch: METRIC_NAMESPACE,
+# DEAD_LETTERS_METRIC, dimension Stage from HANDOFF_STAGE).
+DEAD_LETTERS = ("handoff", "DeadLetters")
+
+
+def check_dead_letters_alarm(template, report):
+    """An alarm that is on while the table holds at least one dead letter."""
+    found = []
+    for name, a in resources_of(template, "AWS::CloudWatch::Alarm").items():
+        p = a.get("Properties", {})
+        if (p.get("Namespace"), p.get("MetricName")) == DEAD_LETTERS:
+            found.append((name, p))
+    if not report.check(len(found) == 1, f"one alarm on {'/'.join(DEAD_LETTERS)} (found {[n for n, _ in found]})"):
+        return
+    name, p = found[0]
+    dims = {d.get("Name"): d.get("Value") for d in p.get("Dimensions", [])}
+    report.check(dims == {"Stage": {"Ref": "Stage"}}, f"{name}: dimension Stage = the Stage parameter (got {dims})")
+    env = ((template.get("Globals") or {}).get("Function", {}).get("Environment") or {}).get("Variables", {})
+    report.check(env.get("HANDOFF_STAGE") == {"Ref": "Stage"},
+                 f"{name}: the functions report the stage they run in (Globals HANDOFF_STAGE = !Ref Stage)")
+    threshold, op = p.get("Threshold"), p.get("ComparisonOperator")
+    fires_at_one = ((op == "GreaterThanOrEqualToThreshold" and isinstance(threshold, (int, float)) and 0 < threshold <= 1)
+                    or (op == "GreaterThanThreshold" and isinstance(threshold, (int, float)) and 0 <= threshold < 1))
+    report.check(fires_at_one, f"{name}: on from the first dead letter ({op} {threshold})")
+    report.check(p.get("Statistic") == "Maximum", f"{name}: statistic Maximum (a count, not a sum of counts)")
+    report.check(p.get("TreatMissingData") in ("ignore", "missing"),
+                 f"{name}: a minute without a count neither raises nor clears it (TreatMissingData {p.get('TreatMissingData')})")
+    report.check(ref_target((p.get("AlarmActions") or [None])[0]) in resources_of(template, "AWS::SNS::Topic")
+                 and bool(p.get("OKActions")), f"{name}: notifies the alarm topic when it fires and clears")
+    # The sweep counts on GSI1 with the dispatch function's role.
+    for fname, fn in resources_of(template, "AWS::Serverless::Function").items():
+        if (fn.get("Metadata") or {}).get("BuildProperties", {}).get("Binary") != "handoff-dispatch":
+            continue
+        role = getatt_target(fn.get("Properties", {}).get("Role"), "Arn")
+        statements = statements_of_policies(
+            (resources_of(template, "AWS::IAM::Role").get(role) or {}).get("Properties", {}).get("Policies", []),
+            role, report)
+        can_count = any(st.get("Effect") == "Allow" and "dynamodb:Query" in as_list(st.get("Action", []))
+                        and any(render(r) and render(r).endswith("/index/GSI1") for r in as_list(st.get("Resource", [])))
+                        for st in statements if isinstance(st, dict))
+        report.check(can_count, f"{fname}: may Query index/GSI1 (counting the dead letters)")
 
 
 # ------------------------------------------------------------ SAM transform --
@@ -541,6 +658,19 @@ def transformed_template(template):
     return transform(t, {}, NoManagedPolicies())
 
 
+def check_transformed_stage(out, report):
+    """SAM passes the route throttle on to the $default stage, and the API's own
+    definition has the route it names."""
+    stages = resources_of(out, "AWS::ApiGatewayV2::Stage")
+    apis = resources_of(out, "AWS::ApiGatewayV2::Api")
+    method, path = HOOKS_ROUTE.split(" ", 1)
+    ok = any(HOOKS_ROUTE in (st.get("Properties", {}).get("RouteSettings") or {}) for st in stages.values())
+    report.check(ok, f"transformed: the $default stage has RouteSettings for {HOOKS_ROUTE}")
+    has_route = any(method.lower() in ((a.get("Properties", {}).get("Body") or {}).get("paths", {}).get(path) or {})
+                    for a in apis.values())
+    report.check(has_route, f"transformed: the HTTP API defines {HOOKS_ROUTE}")
+
+
 def check_transformed(template, report):
     try:
         out = transformed_template(template)
@@ -553,6 +683,7 @@ def check_transformed(template, report):
         ctx_binaries[name] = (fn.get("Metadata") or {}).get("BuildProperties", {}).get("Binary")
     print("after the SAM transform:")
     check_functions(out, report, transformed=True)
+    check_transformed_stage(out, report)
     mappings = resources_of(out, "AWS::Lambda::EventSourceMapping")
     report.check(len(mappings) == 1, f"transformed: one event source mapping ({sorted(mappings)})")
     for name, m in mappings.items():
@@ -623,6 +754,21 @@ def _trigger(t):
     return t["Resources"]["DispatchFunction"]["Properties"]["Events"]["TableStream"]["Properties"]
 
 
+def _drop_statement(t, role, sid):
+    statements = t["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    statements.remove(_statement(t, role, sid))
+
+
+def _old_ssm_policy(t):
+    """The policy before per-function secrets, on every role: GetParameter and
+    GetParametersByPath on /handoff/<Stage> and everything below it."""
+    for role in ("IngestRole", "DispatchRole", "ApiRole"):
+        _drop_statement(t, role, "ReadOwnSecrets")
+        _statement(t, role, "ReadConfiguration").update(
+            Action=["ssm:GetParameter", "ssm:GetParametersByPath"],
+            Resource=[{"Fn::Sub": SSM_PREFIX}, {"Fn::Sub": SSM_PREFIX + "/*"}])
+
+
 def _kms_statement(t, role):
     for st in t["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]:
         if isinstance(st, dict) and "Fn::If" in st:
@@ -646,8 +792,30 @@ MUTATIONS = [
     ("another function's log group",
      lambda t: _statement(t, "ApiRole", "OwnLogs").update(Resource={"Fn::GetAtt": ["IngestLogGroup", "Arn"]})),
     ("SSM beyond the stage",
-     lambda t: _statement(t, "IngestRole", "ReadConfiguration")["Resource"].append(
+     lambda t: _statement(t, "IngestRole", "ReadOwnSecrets")["Resource"].append(
          {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/*"})),
+    ("the old broad SSM policy: every function reads the whole stage path", _old_ssm_policy,
+     "ssm:GetParametersByPath: ssm:GetParametersByPath only on parameter/handoff/${Stage}/secrets/ingest, "
+     "parameter/handoff/${Stage}/secrets/ingest/* (the configuration document and this function's own "
+     "secrets), not parameter/handoff/${Stage}"),
+    ("ingest reads the api function's secrets",
+     lambda t: _statement(t, "IngestRole", "ReadOwnSecrets")["Resource"].append(
+         {"Fn::Sub": SSM_PREFIX + "/secrets/api/*"}),
+     "IngestFunction (IngestRole): ReadOwnSecrets: ssm:GetParametersByPath:"),
+    ("GetParametersByPath on /secrets itself (every function's secrets, recursively)",
+     lambda t: _statement(t, "ApiRole", "ReadOwnSecrets")["Resource"].append({"Fn::Sub": SSM_PREFIX + "/secrets"}),
+     "not parameter/handoff/${Stage}/secrets"),
+    ("GetParameter on another function's secret",
+     lambda t: _statement(t, "DispatchRole", "ReadConfiguration").update(Resource=[
+         {"Fn::Sub": SSM_PREFIX + "/config"}, {"Fn::Sub": SSM_PREFIX + "/secrets/api/HANDOFF_API_TOKEN"}]),
+     "not parameter/handoff/${Stage}/secrets/api/HANDOFF_API_TOKEN"),
+    ("dispatch granted the ingest path instead of its own",
+     lambda t: _statement(t, "DispatchRole", "ReadOwnSecrets").update(Resource=[
+         {"Fn::Sub": SSM_PREFIX + "/secrets/ingest"}, {"Fn::Sub": SSM_PREFIX + "/secrets/ingest/*"}]),
+     "not parameter/handoff/${Stage}/secrets/ingest"),
+    ("a role without its own secrets path (the function could not start)",
+     lambda t: _drop_statement(t, "ApiRole", "ReadOwnSecrets"),
+     "(missing ['parameter/handoff/${Stage}/secrets/api'])"),
     ("kms:Decrypt without kms:ViaService", lambda t: _kms_statement(t, "IngestRole").pop("Condition")),
     ("NotAction", lambda t: _statement(t, "ApiRole", "OwnLogs").update(NotAction="s3:GetObject")),
     ("managed policy on a role",
@@ -677,7 +845,39 @@ MUTATIONS = [
     ("broken filter pattern",
      lambda t: _trigger(t)["FilterCriteria"]["Filters"][0].update(Pattern="{not json")),
     ("no iterator-age alarm", lambda t: t["Resources"].pop("DispatchIteratorAgeAlarm")),
+    ("no dead-letter alarm", lambda t: t["Resources"].pop("DeadLettersAlarm"),
+     "one alarm on handoff/DeadLetters"),
+    ("dead-letter alarm only from the second dead letter",
+     lambda t: t["Resources"]["DeadLettersAlarm"]["Properties"].update(Threshold=1,
+                                                                       ComparisonOperator="GreaterThanThreshold"),
+     "on from the first dead letter"),
+    ("dead-letter alarm on a fixed stage name",
+     lambda t: t["Resources"]["DeadLettersAlarm"]["Properties"].update(Dimensions=[{"Name": "Stage", "Value": "prod"}]),
+     "dimension Stage = the Stage parameter"),
+    ("dead-letter alarm raised by a skipped sweep",
+     lambda t: t["Resources"]["DeadLettersAlarm"]["Properties"].update(TreatMissingData="breaching"),
+     "TreatMissingData breaching"),
+    ("functions not told their stage",
+     lambda t: t["Globals"]["Function"]["Environment"]["Variables"].pop("HANDOFF_STAGE"),
+     "Globals HANDOFF_STAGE"),
+    ("dispatch may not count the dead letters",
+     lambda t: _drop_statement(t, "DispatchRole", "CountDeadLetters"),
+     "may Query index/GSI1"),
     ("architecture default x86_64", lambda t: t["Parameters"]["Architecture"].update(Default="x86_64")),
+    ("webhooks share the read routes' throttle",
+     lambda t: t["Resources"]["HttpApi"]["Properties"].pop("RouteSettings"),
+     "RouteSettings of its own for POST /hooks/{source_id}"),
+    ("webhook throttle from the read routes' parameters",
+     lambda t: t["Resources"]["HttpApi"]["Properties"]["RouteSettings"]["POST /hooks/{source_id}"].update(
+         ThrottlingRateLimit={"Ref": "ThrottlingRateLimit"}),
+     "ThrottlingRateLimit from a parameter of its own (ThrottlingRateLimit)"),
+    ("route settings under a key no route has",
+     lambda t: t["Resources"]["HttpApi"]["Properties"]["RouteSettings"].update(
+         {"POST /hooks/{id}": {"ThrottlingRateLimit": 1}}),
+     "every RouteSettings key is a route of the API"),
+    ("ingest reserved concurrency always on",
+     lambda t: t["Resources"]["IngestFunction"]["Properties"].update(ReservedConcurrentExecutions=5),
+     "ReservedConcurrentExecutions only when its parameter is set"),
 ]
 
 
@@ -708,12 +908,15 @@ def self_test(path):
           + (r.failed[0] if caught else "NOT caught"))
 
     template = load_template(path)
-    for what, mutate in MUTATIONS:
+    for what, mutate, *expected in MUTATIONS:
         t = copy.deepcopy(template)
         mutate(t)
         r = run_dict(t)
-        failures += not r.failed
-        print(f"  {'ok  ' if r.failed else 'FAIL'}  {what} -> " + (r.failed[0] if r.failed else "NOT caught"))
+        # A mutation with an expected message must be caught by that very check.
+        hits = [x for x in r.failed if not expected or expected[0] in x]
+        failures += not hits
+        print(f"  {'ok  ' if hits else 'FAIL'}  {what} -> "
+              + (hits[0] if hits else f"NOT caught{' as expected' if r.failed else ''}: {r.failed[:2]}"))
     total = 2 + len(MUTATIONS)
     print(f"template_policy self-test: {total - failures} passed, {failures} failed")
     return failures == 0

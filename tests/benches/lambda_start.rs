@@ -7,7 +7,7 @@
 //! Measurement only: nothing here asserts a time. The handoff functions load their
 //! configuration from SSM at init, so they need moto (`eval "$(scripts/moto.sh start)"`,
 //! which exports `AWS_ENDPOINT_URL`): the bench pushes a configuration under
-//! `/handoff/bench` first, with `handoff_ssm::SsmConfig::push` (what `handoff config push`
+//! `/handoff/bench` first, with `handoff_ssm::Parameters::push` (what `handoff config push`
 //! does). Without `AWS_ENDPOINT_URL` only the hello binary is measured.
 //!
 //! ```sh
@@ -167,11 +167,7 @@ secret_env = "BENCH_HOOK_SECRET"
         }
     };
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let ssm = handoff_ssm::SsmConfig::new(
-        aws_sdk_ssm::Client::new(&sdk),
-        PREFIX,
-        Duration::from_secs(0),
-    );
+    let ssm = handoff_ssm::Parameters::new(aws_sdk_ssm::Client::new(&sdk), PREFIX);
     ssm.push(text, "bench.toml", &secrets)
         .await
         .map(|_| ())
@@ -232,6 +228,7 @@ fn main() {
     .collect();
     aws_env.push(("HANDOFF_TABLE".into(), TABLE.into()));
     aws_env.push(("HANDOFF_SSM_PREFIX".into(), PREFIX.into()));
+    aws_env.push(("HANDOFF_STAGE".into(), "bench".into()));
 
     let mut pushed: Result<(), String> = Err("AWS_ENDPOINT_URL is not set (no moto)".into());
     if moto.is_some() {

@@ -13,9 +13,9 @@ use std::time::Duration;
 use base64::Engine as _;
 use handoff_core::clock::SystemClock;
 use handoff_core::outbox::Dispatcher;
-use handoff_core::store::{DeliveryState, Leads, Outbox};
+use handoff_core::store::{Attempt, DeliveryState, Leads, Outbox};
 use handoff_dynamodb::DynamoStore;
-use handoff_lambda::Wiring;
+use handoff_lambda::{Function, Wiring};
 use handoff_ssm::SsmConfig;
 use handoff_tests::*;
 use hmac::Mac;
@@ -23,6 +23,8 @@ use serde_json::{json, Value};
 
 const SECRET_A: &str = "whsec_c2VjcmV0LW51bWJlci1vbmUtZm9yLXRlc3Rpbmc=";
 const SECRET_B: &str = "whsec_c2Vjb25kLXNlY3JldC1hZnRlci1yb3RhdGlvbg==";
+const CRM_SECRET: &str = "whsec_Y3JtLXJlY2VpdmVyLXNpZ25pbmcta2V5LTAwMDE=";
+const API_TOKEN: &str = "api-token-123";
 
 fn moto() -> bool {
     let required = std::env::var("HANDOFF_MOTO").is_ok_and(|v| v == "1");
@@ -95,6 +97,15 @@ channels = ["web_form"]
 
 /// Runs `handoff config push FILE --prefix PREFIX` (the binary built with `--features aws`).
 fn push(text: &str, prefix: &str, secret: &str) -> (i32, String) {
+    push_with(
+        text,
+        prefix,
+        &[("WEBSITE_SECRET", secret), ("HANDOFF_API_TOKEN", API_TOKEN)],
+    )
+}
+
+/// `push` with these environment variables set (the secrets' values).
+fn push_with(text: &str, prefix: &str, env: &[(&str, &str)]) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("handoff.toml");
     std::fs::write(&file, text).unwrap();
@@ -102,8 +113,7 @@ fn push(text: &str, prefix: &str, secret: &str) -> (i32, String) {
         .args(["config", "push"])
         .arg(&file)
         .args(["--prefix", prefix])
-        .env("WEBSITE_SECRET", secret)
-        .env("HANDOFF_API_TOKEN", "api-token-123")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     let all = format!(
@@ -114,10 +124,12 @@ fn push(text: &str, prefix: &str, secret: &str) -> (i32, String) {
     (out.status.code().unwrap_or(-1), all)
 }
 
-async fn wiring(store: Arc<DynamoStore>, prefix: &str) -> Wiring {
+/// What `function`'s `main.rs` builds at init, on moto.
+async fn wiring(store: Arc<DynamoStore>, prefix: &str, function: Function) -> Wiring {
     let ssm = SsmConfig::new(
         aws_sdk_ssm::Client::new(&sdk().await),
         prefix,
+        function,
         Duration::ZERO,
     );
     Wiring::new(store, Arc::new(ssm))
@@ -207,7 +219,7 @@ async fn pushed_configuration_drives_ingest_and_reloads_without_a_rebuild() {
     let (code, out) = push(&config_text(&[]), &prefix, SECRET_A);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains(&format!("{prefix}/secrets/WEBSITE_SECRET")),
+        out.contains(&format!("{prefix}/secrets/ingest/WEBSITE_SECRET")),
         "{out}"
     );
     // the document holds no secret
@@ -222,7 +234,7 @@ async fn pushed_configuration_drives_ingest_and_reloads_without_a_rebuild() {
     assert!(!doc.contains(SECRET_A.trim_start_matches("whsec_")));
     let secret = ssm
         .get_parameter()
-        .name(format!("{prefix}/secrets/WEBSITE_SECRET"))
+        .name(format!("{prefix}/secrets/ingest/WEBSITE_SECRET"))
         .send()
         .await
         .unwrap();
@@ -232,7 +244,7 @@ async fn pushed_configuration_drives_ingest_and_reloads_without_a_rebuild() {
     );
 
     let store = table().await;
-    let w = wiring(store.clone(), &prefix).await;
+    let w = wiring(store.clone(), &prefix, Function::Ingest).await;
     let (st, b) = answer(
         &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "d-1", "a@example.com")).await,
     );
@@ -268,12 +280,14 @@ async fn the_api_needs_credentials_and_fails_closed_without_a_token() {
     let prefix = format!("/handoff/{}", unique("t"));
     assert_eq!(push(&config_text(&[]), &prefix, SECRET_A).0, 0);
     let store = table().await;
-    let w = wiring(store.clone(), &prefix).await;
+    let ingest = wiring(store.clone(), &prefix, Function::Ingest).await;
     let (st, b) = answer(
-        &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "api-1", "c@example.com")).await,
+        &handoff_lambda::http::handle(&ingest.app, hook_event(SECRET_A, "api-1", "c@example.com"))
+            .await,
     );
     assert_eq!(st, 202, "{b}");
     let id = b["lead_id"].as_str().unwrap().to_string();
+    let w = wiring(store.clone(), &prefix, Function::Api).await;
 
     for path in [
         "/leads",
@@ -322,7 +336,7 @@ async fn the_api_needs_credentials_and_fails_closed_without_a_token() {
     let no_token = config_text(&[]).replace("api_token_env = \"HANDOFF_API_TOKEN\"\n", "");
     let prefix2 = format!("/handoff/{}", unique("t"));
     assert_eq!(push(&no_token, &prefix2, SECRET_A).0, 0);
-    let w2 = wiring(store, &prefix2).await;
+    let w2 = wiring(store, &prefix2, Function::Api).await;
     let (st, _) =
         answer(&handoff_api::handle(&w2.app, http_event("GET", "/leads", &auth, None)).await);
     assert_eq!(st, 401);
@@ -336,7 +350,7 @@ async fn the_same_webhook_twice_at_once_makes_one_lead_and_one_notification() {
     let prefix = format!("/handoff/{}", unique("t"));
     assert_eq!(push(&config_text(&[]), &prefix, SECRET_A).0, 0);
     let store = table().await;
-    let w = Arc::new(wiring(store.clone(), &prefix).await);
+    let w = Arc::new(wiring(store.clone(), &prefix, Function::Ingest).await);
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let w = w.clone();
@@ -380,7 +394,7 @@ async fn an_unreachable_table_gives_503_and_writes_nothing() {
         aws_sdk_dynamodb::Client::from_conf(conf),
         real.table(),
     ));
-    let w = wiring(down, &prefix).await;
+    let w = wiring(down, &prefix, Function::Ingest).await;
     let (st, b) = answer(
         &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "down-1", "d@example.com"))
             .await,
@@ -394,7 +408,7 @@ async fn an_unreachable_table_gives_503_and_writes_nothing() {
     assert!(real.get_lead(&id).await.unwrap().is_none());
     assert!(real.lead_notifications(&id).await.unwrap().is_empty());
     // the provider's retry, once the table is back, is accepted
-    let w = wiring(real.clone(), &prefix).await;
+    let w = wiring(real.clone(), &prefix, Function::Ingest).await;
     let (st, _) = answer(
         &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "down-1", "d@example.com"))
             .await,
@@ -478,7 +492,7 @@ async fn dispatch_sends_stream_records_and_reports_only_the_failing_one() {
     let text = config_text(&[ok.url("/ok"), failing.url("/fail")]);
     assert_eq!(push(&text, &prefix, SECRET_A).0, 0);
     let store = table().await;
-    let w = wiring(store.clone(), &prefix).await;
+    let w = wiring(store.clone(), &prefix, Function::Ingest).await;
     let (st, b) = answer(
         &handoff_lambda::http::handle(&w.app, hook_event(SECRET_A, "s-1", "s@example.com")).await,
     );
@@ -518,7 +532,10 @@ async fn dispatch_sends_stream_records_and_reports_only_the_failing_one() {
         notifier: Arc::new(handoff_notify::HttpNotifier::new(Duration::from_secs(5))),
         clock: Arc::new(SystemClock),
     };
-    let config = w.app.config();
+    let config = wiring(store.clone(), &prefix, Function::Dispatch)
+        .await
+        .app
+        .config();
     let resp = handoff_dispatch::handle_batch(&dispatcher, &config, event).await;
     let reported: Vec<String> = resp
         .batch_item_failures
@@ -574,4 +591,308 @@ async fn dispatch_sends_stream_records_and_reports_only_the_failing_one() {
     assert_eq!(dead[0].lead_id, lead_id);
     assert!(dead[0].last_error.as_deref().unwrap().contains("500"));
     assert_eq!(ok.received().len(), 1);
+}
+
+/// Every parameter name under `{prefix}/secrets`, at any depth.
+async fn stored_secrets(prefix: &str) -> std::collections::BTreeSet<String> {
+    let ssm = aws_sdk_ssm::Client::new(&sdk().await);
+    let mut names = std::collections::BTreeSet::new();
+    let mut pages = ssm
+        .get_parameters_by_path()
+        .path(format!("{prefix}/secrets"))
+        .recursive(true)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for p in page.unwrap().parameters.unwrap_or_default() {
+            names.insert(p.name.unwrap().trim_start_matches(prefix).to_string());
+        }
+    }
+    names
+}
+
+fn webhook_secret(config: &handoff_core::config::Config) -> String {
+    config
+        .teams
+        .iter()
+        .flat_map(|t| &t.notify)
+        .find_map(|n| match &n.target {
+            handoff_core::config::Target::Webhook {
+                secret: Some(s), ..
+            } => Some(s.expose().to_string()),
+            _ => None,
+        })
+        .expect("a signed webhook entry")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_function_reads_only_its_own_secrets() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    let text = format!(
+        "{}[[team.notify]]\nkind = \"webhook\"\nurl = \"http://127.0.0.1:9/crm\"\nsecret_env = \"CRM_SECRET\"\n",
+        config_text(&[])
+    );
+    let (code, out) = push_with(
+        &text,
+        &prefix,
+        &[
+            ("WEBSITE_SECRET", SECRET_A),
+            ("HANDOFF_API_TOKEN", API_TOKEN),
+            ("CRM_SECRET", CRM_SECRET),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    // each secret under the function that reads it, and nowhere else
+    let want = [
+        "/secrets/api/HANDOFF_API_TOKEN",
+        "/secrets/dispatch/CRM_SECRET",
+        "/secrets/ingest/WEBSITE_SECRET",
+    ];
+    assert_eq!(
+        stored_secrets(&prefix).await,
+        want.iter().map(|s| s.to_string()).collect()
+    );
+    for path in want {
+        assert!(out.contains(&format!("{prefix}{path}")), "{out}");
+    }
+    for value in [SECRET_A, API_TOKEN, CRM_SECRET] {
+        assert!(!out.contains(value), "push prints no secret: {out}");
+    }
+
+    let store = table().await;
+    let ingest = wiring(store.clone(), &prefix, Function::Ingest).await;
+    let api = wiring(store.clone(), &prefix, Function::Api).await;
+    let dispatch = wiring(store.clone(), &prefix, Function::Dispatch).await;
+    let auth = [("authorization", "Bearer api-token-123")];
+
+    // ingest: the source's secret verifies; its API token is a random stand-in, so the
+    // real token opens nothing on an app built for ingest
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&ingest.app, hook_event(SECRET_A, "own-1", "o@example.com"))
+            .await,
+    );
+    assert_eq!(st, 202, "{b}");
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&ingest.app, http_event("GET", "/leads", &auth, None)).await,
+    );
+    assert_eq!(
+        (st, b["error"].as_str()),
+        (401, Some("unauthorized")),
+        "{b}"
+    );
+    let c = ingest.app.config();
+    let stand_in = c.server.api_token.as_ref().unwrap().expose();
+    assert_ne!(stand_in, API_TOKEN);
+    assert!(stand_in.len() >= 40, "an unguessable stand-in");
+    assert_ne!(webhook_secret(&c), CRM_SECRET);
+
+    // api: the token, but no source secret (a correctly signed webhook is refused)
+    let (st, b) = answer(
+        &handoff_api::handle(&api.app, http_event("GET", "/leads?stage=hot", &auth, None)).await,
+    );
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["leads"].as_array().unwrap().len(), 1);
+    let (st, _) = answer(
+        &handoff_lambda::http::handle(&api.app, hook_event(SECRET_A, "own-2", "p@example.com"))
+            .await,
+    );
+    assert_eq!(
+        st, 401,
+        "the api function cannot verify a source's signature"
+    );
+    let c = api.app.config();
+    assert_ne!(c.sources["website"].secret.expose(), SECRET_A);
+    assert_ne!(webhook_secret(&c), CRM_SECRET);
+
+    // dispatch: the notify entry's signing secret only
+    let c = dispatch.app.config();
+    assert_eq!(webhook_secret(&c), CRM_SECRET);
+    assert_ne!(c.server.api_token.as_ref().unwrap().expose(), API_TOKEN);
+    assert_ne!(c.sources["website"].secret.expose(), SECRET_A);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_an_upgrade_the_functions_ask_for_a_new_push_and_push_names_the_old_secrets() {
+    if !moto() {
+        return;
+    }
+    // what an earlier `config push` stored: the secrets directly under /secrets
+    let prefix = format!("/handoff/{}", unique("t"));
+    let ssm = aws_sdk_ssm::Client::new(&sdk().await);
+    let put = |name: String, value: &str, kind: aws_sdk_ssm::types::ParameterType| {
+        ssm.put_parameter()
+            .name(name)
+            .value(value)
+            .r#type(kind)
+            .overwrite(true)
+            .send()
+    };
+    use aws_sdk_ssm::types::ParameterType::{SecureString, String as Plain};
+    put(
+        format!("{prefix}/secrets/WEBSITE_SECRET"),
+        SECRET_A,
+        SecureString,
+    )
+    .await
+    .unwrap();
+    put(
+        format!("{prefix}/secrets/HANDOFF_API_TOKEN"),
+        API_TOKEN,
+        SecureString,
+    )
+    .await
+    .unwrap();
+    put(format!("{prefix}/config"), &config_text(&[]), Plain)
+        .await
+        .unwrap();
+
+    let loader = SsmConfig::new(ssm.clone(), &prefix, Function::Ingest, Duration::ZERO);
+    let e = loader.load().await.unwrap_err().to_string();
+    assert!(
+        e.contains(&format!("{prefix}/secrets/ingest/WEBSITE_SECRET"))
+            && e.contains("handoff config push"),
+        "{e}"
+    );
+    assert!(!e.contains(SECRET_A.trim_start_matches("whsec_")), "{e}");
+
+    let (code, out) = push(&config_text(&[]), &prefix, SECRET_A);
+    assert_eq!(code, 0, "{out}");
+    let deletes: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("aws ssm delete-parameter --name "))
+        .collect();
+    assert_eq!(
+        deletes,
+        [
+            format!("{prefix}/secrets/HANDOFF_API_TOKEN"),
+            format!("{prefix}/secrets/WEBSITE_SECRET")
+        ],
+        "{out}"
+    );
+    let c = loader.load().await.unwrap();
+    assert_eq!(c.sources["website"].secret.expose(), SECRET_A);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dead_letter_is_counted_and_redriven_through_the_api_function() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    assert_eq!(push(&config_text(&[]), &prefix, SECRET_A).0, 0);
+    let store = table().await;
+    let ingest = wiring(store.clone(), &prefix, Function::Ingest).await;
+    let api = wiring(store.clone(), &prefix, Function::Api).await;
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(&ingest.app, hook_event(SECRET_A, "dl-1", "d@example.com"))
+            .await,
+    );
+    assert_eq!(st, 202, "{b}");
+    let lead_id = b["lead_id"].as_str().unwrap().to_string();
+    let outbox = store.lead_notifications(&lead_id).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    let id = outbox[0].id.clone();
+    assert_eq!(store.count_dead().await.unwrap(), 0);
+
+    // two failed attempts, the second one gives up: a dead letter in DynamoDB
+    let now = chrono::Utc::now();
+    store
+        .record_attempt(
+            &id,
+            Attempt::Retry {
+                error: "receiver answered 503".into(),
+                next_attempt_at: now,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .record_attempt(
+            &id,
+            Attempt::Dead {
+                error: "gave up after 2 attempts: receiver answered 503".into(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+
+    // what the sweep reports: the count, as the DeadLetters EMF line
+    let (count, line) = handoff_dispatch::dead_letters_metric(store.as_ref(), "e2e", now)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let metric: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        (metric["DeadLetters"].as_u64(), metric["Stage"].as_str()),
+        (Some(1), Some("e2e"))
+    );
+
+    let path = format!("/deliveries/{id}/redrive");
+    let auth = [("authorization", "Bearer api-token-123")];
+    // no token, or the real token on the ingest function (a stand-in there): refused
+    let (st, _) =
+        answer(&handoff_api::handle(&api.app, http_event("POST", &path, &[], None)).await);
+    assert_eq!(st, 401);
+    let (st, _) = answer(
+        &handoff_lambda::http::handle(&ingest.app, http_event("POST", &path, &auth, None)).await,
+    );
+    assert_eq!(st, 401);
+    assert_eq!(
+        store.get_notification(&id).await.unwrap().unwrap().state,
+        DeliveryState::Dead
+    );
+
+    let (st, b) =
+        answer(&handoff_api::handle(&api.app, http_event("POST", &path, &auth, None)).await);
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["redriven"], true);
+    assert_eq!(
+        (
+            b["delivery"]["state"].as_str(),
+            b["delivery"]["attempts"].as_u64()
+        ),
+        (Some("pending"), Some(0))
+    );
+    // in the table: pending under the same id, attempts from zero, the ended run kept
+    let n = store.get_notification(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (n.state, n.attempts, n.last_error.as_deref()),
+        (DeliveryState::Pending, 0, None)
+    );
+    assert_eq!(n.history.len(), 1);
+    assert_eq!(n.history[0].attempts, 2);
+    assert_eq!(
+        n.history[0].last_error.as_deref(),
+        Some("gave up after 2 attempts: receiver answered 503")
+    );
+    assert!(
+        n.next_attempt_at <= chrono::Utc::now(),
+        "due now: the next sweep sends it"
+    );
+    assert_eq!(store.count_dead().await.unwrap(), 0);
+
+    // a second redrive: it is not a dead letter any more
+    let (st, b) =
+        answer(&handoff_api::handle(&api.app, http_event("POST", &path, &auth, None)).await);
+    assert_eq!((st, b["error"].as_str()), (409, Some("not_dead")), "{b}");
+    let n = store.get_notification(&id).await.unwrap().unwrap();
+    assert_eq!((n.state, n.history.len()), (DeliveryState::Pending, 1));
+    let (st, _) = answer(
+        &handoff_api::handle(
+            &api.app,
+            http_event(
+                "POST",
+                &format!("/deliveries/{lead_id}.sales.nope/redrive"),
+                &auth,
+                None,
+            ),
+        )
+        .await,
+    );
+    assert_eq!(st, 404);
 }

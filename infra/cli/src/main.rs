@@ -53,7 +53,9 @@ enum ConfigCommand {
     },
     /// Validate a file and store it in SSM Parameter Store for the Lambda functions:
     /// the document at {prefix}/config, each secret_env / api_token_env value from this
-    /// environment as a SecureString at {prefix}/secrets/NAME. Needs `--features aws`.
+    /// environment as a SecureString at {prefix}/secrets/{function}/NAME for each function
+    /// that reads it (ingest: sources, api: the API token, dispatch: notify entries).
+    /// Needs `--features aws`.
     Push {
         #[arg(value_name = "FILE")]
         file: PathBuf,
@@ -75,17 +77,23 @@ fn push(file: &std::path::Path, prefix: &str) -> ExitCode {
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     rt.block_on(async {
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        let ssm = handoff_ssm::SsmConfig::new(
-            aws_sdk_ssm::Client::new(&sdk),
-            prefix,
-            std::time::Duration::ZERO,
-        );
+        let ssm = handoff_ssm::Parameters::new(aws_sdk_ssm::Client::new(&sdk), prefix);
         let origin = file.display().to_string();
         match ssm.push(&text, &origin, &|k| std::env::var(k).ok()).await {
             Ok(p) => {
                 println!("{origin}: ok, stored as {}", p.document);
                 for s in &p.secrets {
                     println!("  secret {s} (SecureString)");
+                }
+                if !p.old_layout.is_empty() {
+                    println!(
+                        "  {} secret(s) of the layout before per-function paths are no longer read; \
+                         delete them once the functions are upgraded (sam deploy):",
+                        p.old_layout.len()
+                    );
+                    for s in &p.old_layout {
+                        println!("    aws ssm delete-parameter --name {s}");
+                    }
                 }
                 println!("{}", p.config.summary());
                 ExitCode::SUCCESS

@@ -958,6 +958,31 @@ impl Outbox for DynamoStore {
         )))
     }
 
+    /// `Query` with `Select=COUNT` on the dead letters' GSI1 partition (`NOTIFS#dead`),
+    /// page after page (each counts up to 1 MB of index entries); no item is returned.
+    async fn count_dead(&self) -> Result<u64, StoreError> {
+        let mut count = 0u64;
+        let mut start = None;
+        loop {
+            let page = self
+                .query()
+                .index_name(GSI1)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", "GSI1PK")
+                .expression_attribute_values(":pk", s(state_pk(DeliveryState::Dead)))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| unavailable("query (count dead letters)", e))?;
+            count += u64::try_from(page.count).unwrap_or(0);
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => return Ok(count),
+            }
+        }
+    }
+
     async fn list_notifications(
         &self,
         state: Option<DeliveryState>,

@@ -786,6 +786,23 @@ impl Outbox for EmbeddedStore {
         .await
     }
 
+    async fn count_dead(&self) -> Result<u64, StoreError> {
+        // Index keys only: `dead|…` entries of the by-state time index.
+        let scope = state_scope(Some(DeliveryState::Dead));
+        let (lower, upper) = (format!("{scope}|"), prefix_end(scope));
+        self.run(move |db| {
+            let tx = db.begin_read()?;
+            let by_time = tx.open_table(NOTIFICATION_TIME)?;
+            let mut n = 0u64;
+            for entry in by_time.range(lower.as_str()..upper.as_str())? {
+                entry?;
+                n += 1;
+            }
+            Ok(n)
+        })
+        .await
+    }
+
     async fn list_notifications(
         &self,
         state: Option<DeliveryState>,

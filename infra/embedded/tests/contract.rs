@@ -57,6 +57,7 @@ contract_tests!(
         redrive_restarts_only_dead_letters,
         claim_due_in_passes_over_full_lanes,
         list_notifications_page_follows_cursors_and_refuses_foreign_ones,
+        count_dead_counts_dead_letters_only,
     ],
     rejected: [
         rejected_log_newest_first,

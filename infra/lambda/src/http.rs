@@ -28,9 +28,9 @@ pub async fn handle(app: &App, event: lambda_http::Request) -> lambda_http::Resp
 
 /// Runs an HTTP Lambda (ingest, api) on the shared handler: the wiring is built once
 /// per container, the configuration refreshed (cached) before each event.
-pub async fn run() -> Result<(), lambda_http::Error> {
+pub async fn run(function: crate::Function) -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let w = std::sync::Arc::new(crate::Wiring::from_env().await?);
+    let w = std::sync::Arc::new(crate::Wiring::from_env(function).await?);
     lambda_http::run(lambda_http::service_fn(move |event| {
         let w = w.clone();
         async move {

@@ -12,6 +12,8 @@ use handoff_ssm::SsmConfig;
 
 pub mod http;
 
+pub use handoff_ssm::Function;
+
 /// What a function builds at init.
 pub struct Wiring {
     pub app: Arc<App>,
@@ -25,8 +27,10 @@ fn env(name: &str) -> Result<String, String> {
 
 impl Wiring {
     /// From the environment: `HANDOFF_TABLE`, `HANDOFF_SSM_PREFIX`,
-    /// `HANDOFF_CONFIG_TTL_SECS` (default 30) and the SDK's own settings.
-    pub async fn from_env() -> Result<Wiring, String> {
+    /// `HANDOFF_CONFIG_TTL_SECS` (default 30) and the SDK's own settings. `function` is
+    /// the function being wired (its `main.rs` says which): it reads the secrets under
+    /// `{prefix}/secrets/{function}/` only, the one path its IAM role may read.
+    pub async fn from_env(function: Function) -> Result<Wiring, String> {
         let table = env("HANDOFF_TABLE")?;
         let prefix = env("HANDOFF_SSM_PREFIX")?;
         let ttl = std::env::var("HANDOFF_CONFIG_TTL_SECS")
@@ -39,6 +43,7 @@ impl Wiring {
         let config = Arc::new(SsmConfig::new(
             aws_sdk_ssm::Client::new(&sdk),
             &prefix,
+            function,
             Duration::from_secs(ttl),
         ));
         Self::new(store, config).await

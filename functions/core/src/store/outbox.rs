@@ -310,6 +310,17 @@ pub trait Outbox: Send + Sync {
     /// Makes dead letter `id` pending again, due at `now` ([`Notification::redriven`]).
     async fn redrive(&self, id: &str, now: DateTime<Utc>) -> Result<Redrive, StoreError>;
 
+    /// How many dead letters the store holds (what the dead-letter alarm watches). On a
+    /// store whose state index is eventually consistent (DynamoDB) the count may lag a
+    /// moment behind `record_attempt` / `redrive`. The default lists them all; the
+    /// stores count without reading the items.
+    async fn count_dead(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .list_notifications(Some(DeliveryState::Dead), usize::MAX)
+            .await?
+            .len() as u64)
+    }
+
     /// Notifications of one lead.
     async fn lead_notifications(&self, lead_id: &str) -> Result<Vec<Notification>, StoreError>;
 }

@@ -22,6 +22,7 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         redrive_restarts_only_dead_letters,
         claim_due_in_passes_over_full_lanes,
         list_notifications_page_follows_cursors_and_refuses_foreign_ones,
+        count_dead_counts_dead_letters_only,
     ]
 }
 
@@ -799,4 +800,69 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
             "store contract: a deliveries cursor on the leads must be InvalidCursor, got {other:?}"
         ),
     }
+}
+
+/// `count_dead`: exactly the notifications in state dead (none of the sent, pending or
+/// retried ones), and one fewer after a redrive.
+pub async fn count_dead_counts_dead_letters_only(store: &dyn LeadStore) {
+    assert_eq!(
+        ok(store.count_dead().await, "count_dead"),
+        0,
+        "store contract: an empty store has no dead letters"
+    );
+    // four hot leads, two notifications each: lead 0 dead, 1 sent, 2 one dead and one
+    // retried, 3 untouched
+    let mut leads = Vec::new();
+    for i in 0..4 {
+        leads.push(
+            insert(
+                store,
+                sample_new_lead(
+                    "cd",
+                    &format!("{i}"),
+                    Stage::Hot,
+                    t0() + Duration::minutes(i),
+                ),
+            )
+            .await,
+        );
+    }
+    let later = t0() + Duration::hours(1);
+    let dead = || Attempt::Dead {
+        error: "gave up".into(),
+    };
+    let ids: Vec<Vec<String>> = leads.iter().map(outbox_ids).collect();
+    for (id, attempt) in [
+        (&ids[0][0], dead()),
+        (&ids[0][1], dead()),
+        (&ids[1][0], Attempt::Sent),
+        (&ids[1][1], Attempt::Sent),
+        (&ids[2][0], dead()),
+        (
+            &ids[2][1],
+            Attempt::Retry {
+                error: "timeout".into(),
+                next_attempt_at: later + Duration::minutes(5),
+            },
+        ),
+    ] {
+        ok(
+            store.record_attempt(id, attempt, later).await,
+            "record_attempt",
+        );
+    }
+    assert_eq!(
+        ok(store.count_dead().await, "count_dead"),
+        3,
+        "store contract: count_dead must count exactly the dead letters"
+    );
+    match ok(store.redrive(&ids[0][0], later).await, "redrive") {
+        Redrive::Redriven(_) => {}
+        other => panic!("store contract: redrive of a dead letter, got {other:?}"),
+    }
+    assert_eq!(
+        ok(store.count_dead().await, "count_dead"),
+        2,
+        "store contract: a re-driven dead letter is no longer counted"
+    );
 }
