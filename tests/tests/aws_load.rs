@@ -112,6 +112,7 @@ async fn a_small_load_on_the_dynamodb_store_loses_and_duplicates_nothing() {
                 stage: None,
                 limit: 500,
                 cursor,
+                unrouted: false,
             })
             .await
             .unwrap();

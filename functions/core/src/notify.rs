@@ -139,6 +139,10 @@ pub fn slack_message(lead: &Lead, link: &str) -> Value {
         );
     }
     blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("*Why hot:* {}", e(&why(lead)))}}));
+    if let (Some(r), Some(o)) = (&lead.route, owner(lead)) {
+        let why: String = r.why.chars().take(1500).collect();
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("*Owner:* {}\n{}", e(&o), e(&why))}}));
+    }
     if let Some(m) = &lead.message {
         let short: String = m.chars().take(500).collect();
         blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("> {}", e(&short).replace('\n', "\n> "))}}));
@@ -161,11 +165,26 @@ pub fn webhook_message(lead: &Lead, notification: &Notification, link: &str) -> 
     })
 }
 
+/// Who owns the lead, in a few words: `chat-sales → ana`, `chat-sales → unassigned`,
+/// `unrouted`; `None` for a lead without a route (nurture, or stored before routing).
+pub fn owner(lead: &Lead) -> Option<String> {
+    let r = lead.route.as_ref()?;
+    Some(match (&r.team, &r.member) {
+        (Some(t), Some(m)) => format!("{t} → {m}"),
+        (Some(t), None) => format!("{t} → unassigned"),
+        (None, _) => "unrouted".to_string(),
+    })
+}
+
 /// One console line; contact details masked (the console is a log) and control
 /// characters escaped, so text a buyer controls cannot fake a line or clear the terminal.
 pub fn console_line(lead: &Lead, team: &str, link: &str) -> String {
+    let route = match (&lead.route, owner(lead)) {
+        (Some(r), Some(o)) => format!(" — route {o}: {}", r.why),
+        _ => String::new(),
+    };
     let line = format!(
-        "HOT LEAD [{team}] {} via {} ({}) score {} contact {} campaign {} — {} — {link}",
+        "HOT LEAD [{team}] {} via {} ({}) score {} contact {} campaign {} — {}{route} — {link}",
         lead.action,
         lead.source_id,
         lead.channel,
@@ -216,6 +235,43 @@ mod tests {
             truncated: Vec::new(),
             route: None,
         }
+    }
+
+    #[test]
+    fn the_route_is_in_the_console_line_slack_and_the_webhook_body() {
+        let mut l = lead();
+        l.route = Some(crate::routing::Route {
+            team: Some("chat-sales".into()),
+            member: Some("ana".into()),
+            why: "team chat-sales: channel live_chat; ana by weighted rotation (weight 2)".into(),
+            skipped: vec![crate::routing::Skipped {
+                member: "bo".into(),
+                why: "away until 2026-12-31".into(),
+            }],
+            fallback_from: None,
+        });
+        let line = console_line(&l, "chat-sales", "http://x/leads/ld_1");
+        assert!(
+            line.contains("route chat-sales → ana: team chat-sales: channel live_chat; ana by weighted rotation (weight 2)"),
+            "{line}"
+        );
+        let slack = slack_message(&l, "http://x/leads/ld_1").to_string();
+        assert!(slack.contains("*Owner:* chat-sales → ana"), "{slack}");
+        let n = crate::store::Notification::new(
+            "ld_1",
+            crate::outbox::Job::notify("chat-sales", "console"),
+            l.received_at,
+        );
+        let body = webhook_message(&l, &n, "http://x/leads/ld_1");
+        assert_eq!(body["lead"]["route"]["member"], "ana");
+        assert_eq!(
+            body["lead"]["route"]["skipped"][0]["why"],
+            "away until 2026-12-31"
+        );
+        l.route.as_mut().unwrap().member = None;
+        assert_eq!(owner(&l).as_deref(), Some("chat-sales → unassigned"));
+        l.route = None;
+        assert!(!console_line(&l, "web", "http://x").contains("route"));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!   else `[routing] default_team`; else none (the lead is stored unrouted).
 //! - **Watch teams** that match are notified too; they own nothing.
 //! - **Rep**: among the owner team's members on shift (their hours, in their zone), not
-//!   away and under `max_open`, by smooth weighted round robin ([`TeamState`]). Nobody
+//!   away and under `max_open`, by a weighted rotation that keeps every member within one
+//!   lead of its share ([`TeamState`]). Nobody
 //!   available → the fallback team, and its fallback, each once; nobody anywhere → the
 //!   owner team is notified with the lead unassigned.
 //!
@@ -53,7 +54,8 @@ pub struct TeamState {
     /// rotation starts afresh, so nobody catches up for time away.
     #[serde(default)]
     pub available: Vec<String>,
-    /// Smooth weighted round robin's current weights.
+    /// Leads each member has had in the current run (since the available set last
+    /// changed).
     #[serde(default)]
     pub current: BTreeMap<String, i64>,
     /// Open leads (assigned, not yet claimed) per member.
@@ -164,10 +166,14 @@ pub fn teams_to_read(config: &Config, lead: &Lead) -> Vec<String> {
     }
 }
 
-/// Smooth weighted round robin over `available` (name, weight), from `state`: each adds
-/// its weight to its current weight, the largest current wins (the first on a tie) and
-/// gives back the total. Starting from zero, after `n` picks every member has had
-/// within one of `n × weight / total`.
+/// Weighted rotation over `available` (name, weight) by Tijdeman's algorithm for the
+/// "chairman assignment" problem: member `i` with share `pᵢ = wᵢ / W` has had `cᵢ` of
+/// this run's `n − 1` leads; lead `n` goes, among the members still owed at least
+/// `1/(2k−2)` of a lead (`n·pᵢ − cᵢ ≥ 1/(2k−2)`, `k` members), to the one with the
+/// earliest deadline `(cᵢ + 1 − 1/(2k−2)) / pᵢ` (the first on a tie). After every lead of a run, every member's count is
+/// within `1 − 1/(2k−2)` — less than one lead — of `n × pᵢ`. (Smooth weighted round robin
+/// is not: with weights 19:19:1:1:3 it falls more than a lead behind.) A change of the
+/// available set starts a new run, so nobody catches up for time away.
 fn rotate(state: &mut TeamState, available: &[(&str, u32)]) -> usize {
     let mut names: Vec<String> = available.iter().map(|(n, _)| n.to_string()).collect();
     names.sort();
@@ -175,20 +181,42 @@ fn rotate(state: &mut TeamState, available: &[(&str, u32)]) -> usize {
         state.available = names;
         state.current.clear();
     }
-    let total: i64 = available.iter().map(|(_, w)| i64::from(*w)).sum();
-    let mut best = 0;
-    let mut best_current = i64::MIN;
-    for (i, (name, w)) in available.iter().enumerate() {
-        let c = state.current.entry(name.to_string()).or_insert(0);
-        *c += i64::from(*w);
-        if *c > best_current {
-            best_current = *c;
-            best = i;
+    let k = available.len() as i128;
+    if k == 1 {
+        *state.current.entry(available[0].0.to_string()).or_insert(0) += 1;
+        return 0;
+    }
+    let total: i128 = available.iter().map(|(_, w)| i128::from(*w)).sum();
+    let count = |n: &str| i128::from(state.current.get(n).copied().unwrap_or(0));
+    let n: i128 = available.iter().map(|(m, _)| count(m)).sum::<i128>() + 1;
+    // eligible: owed at least 1/(2k−2) of a lead after this one (n·pᵢ − cᵢ ≥ 1/(2k−2)),
+    // scaled by 2(k−1)·W; the sum of what is owed is one lead, so someone always is
+    let eligible = |m: &str, w: u32| 2 * (k - 1) * (n * i128::from(w) - count(m) * total) >= total;
+    // deadline (cᵢ + 1 − 1/(2k−2)) / wᵢ, scaled by 2(k−1): (2(k−1)(cᵢ+1) − 1) / wᵢ
+    let deadline = |m: &str| 2 * (k - 1) * (count(m) + 1) - 1;
+    let mut best: Option<usize> = None;
+    for (i, (m, w)) in available.iter().enumerate() {
+        if !eligible(m, *w) {
+            continue;
         }
+        best = match best {
+            Some(b) => {
+                let (bm, bw) = available[b];
+                // deadline_i < deadline_b ⇔ d_i·w_b < d_b·w_i
+                if deadline(m) * i128::from(bw) < deadline(bm) * i128::from(*w) {
+                    Some(i)
+                } else {
+                    Some(b)
+                }
+            }
+            None => Some(i),
+        };
     }
-    if let Some(c) = state.current.get_mut(available[best].0) {
-        *c -= total;
-    }
+    let best = best.unwrap_or(0);
+    *state
+        .current
+        .entry(available[best].0.to_string())
+        .or_insert(0) += 1;
     best
 }
 
@@ -324,6 +352,221 @@ pub fn decide(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    use crate::model::{Business, Channel, Stage};
+
+    const TEXT: &str = r#"
+[routing]
+link_secret = "a-link-secret-of-32-characters!!"
+
+[[source]]
+id = "chat"
+provider = "intercom"
+business = "services"
+channel = "live_chat"
+secret = "ic-secret-0123456789"
+
+[[team]]
+name = "chat-sales"
+channels = ["live_chat"]
+businesses = ["services"]
+timezone = "Europe/Berlin"
+hours = ["mon-fri 09:00-18:00"]
+fallback = "night-desk"
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "ana"
+weight = 2
+[[team.member]]
+name = "bo"
+away = ["2026-12-01/2026-12-10"]
+[[team.member]]
+name = "cy"
+timezone = "Asia/Tokyo"
+max_open = 1
+
+[[team]]
+name = "managers"
+channels = ["live_chat", "phone"]
+watch = true
+[[team.notify]]
+kind = "console"
+
+[[team]]
+name = "night-desk"
+channels = ["phone"]
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "dee"
+hours = ["daily 18:00-09:00"]
+timezone = "Europe/Berlin"
+"#;
+
+    fn config(text: &str) -> Config {
+        Config::from_toml_str(text, "r.toml", &|_| None).unwrap()
+    }
+
+    fn lead(channel: Channel, business: Business) -> Lead {
+        let mut l = crate::store::contract::sample_new_lead(
+            "chat",
+            "r-1",
+            Stage::Hot,
+            at("2026-12-04T10:00:00Z"),
+        )
+        .lead;
+        l.channel = channel;
+        l.business = business;
+        l
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn teams_notified(d: &Decision) -> Vec<String> {
+        d.jobs.iter().map(|j| j.team().to_string()).collect()
+    }
+
+    #[test]
+    fn the_owner_takes_the_lead_by_rotation_and_says_why() {
+        let c = config(TEXT);
+        // Friday 2026-12-04 11:00 in Berlin (10:00 UTC), 19:00 in Tokyo
+        let d = decide(
+            &c,
+            &lead(Channel::LiveChat, Business::Services),
+            at("2026-12-04T10:00:00Z"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(d.route.team.as_deref(), Some("chat-sales"));
+        assert_eq!(d.route.member.as_deref(), Some("ana"));
+        assert_eq!(
+            d.route.why,
+            "team chat-sales: channel live_chat, business services; ana by weighted rotation (weight 2)"
+        );
+        // bo is away; cy in Tokyo is off shift (her hours are the team's, in her zone)
+        assert_eq!(
+            d.route.skipped,
+            vec![
+                Skipped {
+                    member: "bo".into(),
+                    why: "away until 2026-12-10".into()
+                },
+                Skipped {
+                    member: "cy".into(),
+                    why: "off shift (Fri 19:00 Asia/Tokyo)".into()
+                },
+            ]
+        );
+        assert_eq!(d.route.fallback_from, None);
+        // the owner and the watching managers are notified; nobody else
+        assert_eq!(teams_notified(&d), ["chat-sales", "managers"]);
+        let (team, state) = d.state.unwrap();
+        assert_eq!(
+            (team.as_str(), state.version, state.open["ana"]),
+            ("chat-sales", 1, 1)
+        );
+    }
+
+    #[test]
+    fn capacity_and_filters_are_respected() {
+        let c = config(TEXT);
+        // 09:00 Friday in Tokyo (00:00 UTC) is cy's shift; ana and bo are off or away
+        let t = at("2026-12-04T00:30:00Z");
+        let l = lead(Channel::LiveChat, Business::Services);
+        let d = decide(&c, &l, t, &BTreeMap::new());
+        // Berlin is at night: the night desk? No — cy is on shift in Tokyo
+        assert_eq!(d.route.member.as_deref(), Some("cy"), "{:?}", d.route);
+        assert_eq!(d.route.why, "team chat-sales: channel live_chat, business services; cy by weighted rotation (weight 1)");
+        // cy at her cap of one open lead: nobody in chat-sales, the night desk takes it
+        let mut full = TeamState::default();
+        full.open.insert("cy".into(), 1);
+        let states = BTreeMap::from([("chat-sales".to_string(), full)]);
+        let d = decide(&c, &l, t, &states);
+        assert_eq!(d.route.team.as_deref(), Some("night-desk"));
+        assert_eq!(d.route.member.as_deref(), Some("dee"));
+        assert_eq!(d.route.fallback_from.as_deref(), Some("chat-sales"));
+        assert!(
+            d.route.skipped.contains(&Skipped {
+                member: "cy".into(),
+                why: "at capacity (1 open)".into()
+            }),
+            "{:?}",
+            d.route.skipped
+        );
+        assert!(
+            d.route.why.contains(
+                "nobody there was available; fallback team night-desk: dee (the only member)"
+            ),
+            "{}",
+            d.route.why
+        );
+        assert_eq!(teams_notified(&d), ["night-desk", "managers"]);
+        // another business does not match chat-sales's filter: no owner, unrouted
+        let d = decide(
+            &c,
+            &lead(Channel::LiveChat, Business::B2b),
+            t,
+            &BTreeMap::new(),
+        );
+        assert_eq!(d.route.team, None);
+        assert!(d.route.why.contains("unrouted"));
+        assert_eq!(
+            teams_notified(&d),
+            ["managers"],
+            "watchers still hear of it"
+        );
+        assert_eq!(d.state, None);
+    }
+
+    #[test]
+    fn nobody_anywhere_leaves_the_owner_notified_and_unassigned() {
+        let c = config(TEXT);
+        // Saturday 12:00 Berlin: chat-sales is off (mon-fri), the night desk is off (18-09)
+        let t = at("2026-12-05T11:00:00Z");
+        let d = decide(
+            &c,
+            &lead(Channel::LiveChat, Business::Services),
+            t,
+            &BTreeMap::new(),
+        );
+        assert_eq!(d.route.team.as_deref(), Some("chat-sales"));
+        assert_eq!(d.route.member, None);
+        assert!(
+            d.route
+                .why
+                .ends_with("nobody available in any team: unassigned"),
+            "{}",
+            d.route.why
+        );
+        let names: Vec<&str> = d.route.skipped.iter().map(|s| s.member.as_str()).collect();
+        assert_eq!(names, ["ana", "bo", "cy", "night-desk/dee"]);
+        assert_eq!(teams_notified(&d), ["chat-sales", "managers"]);
+        assert_eq!(d.state, None);
+    }
+
+    #[test]
+    fn a_default_team_owns_what_no_team_matches() {
+        let text = TEXT.replace(
+            "link_secret = \"a-link-secret-of-32-characters!!\"",
+            "link_secret = \"a-link-secret-of-32-characters!!\"\ndefault_team = \"night-desk\"",
+        );
+        let c = config(&text);
+        let d = decide(
+            &c,
+            &lead(Channel::Email, Business::B2b),
+            at("2026-12-04T20:00:00Z"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(d.route.team.as_deref(), Some("night-desk"));
+        assert_eq!(d.route.member.as_deref(), Some("dee"));
+        assert!(
+            d.route.why.starts_with("team night-desk: the default team"),
+            "{}",
+            d.route.why
+        );
+    }
 
     fn counts(weights: &[u32], n: usize) -> Vec<Vec<u32>> {
         let names: Vec<String> = (0..weights.len()).map(|i| format!("m{i}")).collect();

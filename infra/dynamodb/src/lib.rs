@@ -470,12 +470,10 @@ impl Leads for DynamoStore {
             item.insert(ITEM_TYPE.into(), s(TYPE_TEAM_STATE));
             item.insert(DATA.into(), s(to_json(state)?));
             item.insert("ver".into(), num(state.version));
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .expression_attribute_names("#pk", PK);
+            let put = Put::builder().table_name(&self.table).set_item(Some(item));
             let put = if state.version <= 1 {
                 put.condition_expression("attribute_not_exists(#pk)")
+                    .expression_attribute_names("#pk", PK)
             } else {
                 put.condition_expression("#ver = :prev")
                     .expression_attribute_names("#ver", "ver")
@@ -581,18 +579,35 @@ impl Leads for DynamoStore {
 
     async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError> {
         let limit = query.limit.clamp(1, MAX_PAGE);
-        let (index, hash, range, value) = match query.stage {
-            None => (GSI2, "GSI2PK", "GSI2SK", ALL_LEADS.to_owned()),
-            Some(stage) => (GSI1, "GSI1PK", "GSI1SK", stage_pk(stage)),
+        let (index, hash, range, value) = match (query.stage, query.unrouted) {
+            (_, true) => (GSI1, "GSI1PK", "GSI1SK", stage_pk(Stage::Hot)),
+            (None, false) => (GSI2, "GSI2PK", "GSI2SK", ALL_LEADS.to_owned()),
+            (Some(stage), false) => (GSI1, "GSI1PK", "GSI1SK", stage_pk(stage)),
         };
         let start = match &query.cursor {
             None => None,
             Some(c) => Some(decode_cursor(c, hash, range, &value, |sk| sk == LEAD_SK)?),
         };
         // One more than a page: tells whether a `next` page exists.
-        let mut items = self
-            .newest_first("query (leads)", index, hash, &value, start, limit + 1)
-            .await?;
+        let mut items = if query.unrouted {
+            // the hot leads' partition, only those marked unrouted (read on until a page fills)
+            self.collect("query (unrouted leads)", limit + 1, start, |from, l| {
+                self.query()
+                    .index_name(index)
+                    .key_condition_expression("#pk = :pk")
+                    .filter_expression("attribute_exists(#unrouted)")
+                    .expression_attribute_names("#pk", hash)
+                    .expression_attribute_names("#unrouted", "unrouted")
+                    .expression_attribute_values(":pk", s(&value))
+                    .scan_index_forward(false)
+                    .set_limit(l)
+                    .set_exclusive_start_key(from)
+            })
+            .await?
+        } else {
+            self.newest_first("query (leads)", index, hash, &value, start, limit + 1)
+                .await?
+        };
         let next = if items.len() > limit {
             items.truncate(limit);
             items.last().map(|last| encode_cursor(last, hash, range))
@@ -1158,6 +1173,9 @@ fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
     put("GSI1SK", s(&time));
     put("GSI2PK", s(ALL_LEADS));
     put("GSI2SK", s(&time));
+    if lead.stage == Stage::Hot && lead.route.as_ref().is_some_and(|r| r.team.is_none()) {
+        put("unrouted", AttributeValue::Bool(true));
+    }
     put("GSI3PK", s(format!("SOURCE#{}", lead.source_id)));
     put("GSI3SK", s(&time));
     if let Some(campaign) = lead.utm.campaign.as_deref().map(str::trim) {

@@ -94,6 +94,8 @@ contract_tests!(
         list_leads_by_stage,
         list_leads_limit_and_paging,
         list_leads_refuses_foreign_cursors,
+        team_state_is_written_with_the_lead_at_the_version_read,
+        unrouted_hot_leads_are_listed_apart,
     ],
     outbox: [
         claim_due_oldest_first_with_limit,
@@ -325,6 +327,7 @@ async fn invalid_cursors_are_refused() {
             stage: None,
             limit: 1,
             cursor: None,
+            unrouted: false,
         })
         .await
         .unwrap();
@@ -340,6 +343,7 @@ async fn invalid_cursors_are_refused() {
                 stage,
                 limit: 1,
                 cursor: Some(cursor.clone()),
+                unrouted: false,
             })
             .await
             .unwrap_err();
@@ -351,6 +355,7 @@ async fn invalid_cursors_are_refused() {
             stage: None,
             limit: 5,
             cursor: Some(next),
+            unrouted: false,
         })
         .await
         .unwrap();

@@ -366,7 +366,17 @@ fn index_lead(time: &mut Index<'_>, lead: &Lead) -> Result<(), Fail> {
     for scope in [lead_scope(None), lead_scope(Some(lead.stage))] {
         time.insert(lead_time_key(scope, lead).as_str(), lead.id.as_str())?;
     }
+    if is_unrouted(lead) {
+        time.insert(lead_time_key(UNROUTED, lead).as_str(), lead.id.as_str())?;
+    }
     Ok(())
+}
+
+/// The scope of hot leads no team owns (`GET /leads?routed=false`).
+const UNROUTED: &str = "unrouted";
+
+fn is_unrouted(lead: &Lead) -> bool {
+    lead.stage == Stage::Hot && lead.route.as_ref().is_some_and(|r| r.team.is_none())
 }
 
 /// Writes a notification and its indexes, replacing `old` (and its index entries).
@@ -499,7 +509,11 @@ impl Leads for EmbeddedStore {
     }
 
     async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError> {
-        let scope = lead_scope(query.stage);
+        let scope = if query.unrouted {
+            UNROUTED
+        } else {
+            lead_scope(query.stage)
+        };
         let limit = query.limit.clamp(1, MAX_PAGE);
         let prefix = format!("{scope}|");
         let upper = match &query.cursor {

@@ -46,6 +46,8 @@ contract_tests!(
         list_leads_by_stage,
         list_leads_limit_and_paging,
         list_leads_refuses_foreign_cursors,
+        team_state_is_written_with_the_lead_at_the_version_read,
+        unrouted_hot_leads_are_listed_apart,
     ],
     outbox: [
         claim_due_oldest_first_with_limit,
@@ -146,6 +148,7 @@ async fn data_survives_reopening() {
             stage: None,
             limit: 10,
             cursor: None,
+            unrouted: false,
         })
         .await
         .unwrap();

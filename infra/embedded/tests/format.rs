@@ -102,6 +102,7 @@ async fn all_leads(store: &EmbeddedStore, stage: Option<Stage>, limit: usize) ->
                 stage,
                 limit,
                 cursor,
+                unrouted: false,
             })
             .await
             .unwrap();

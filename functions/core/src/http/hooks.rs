@@ -81,7 +81,14 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
     };
     let mut attempt = (lead, outbox, state);
     let mut inserted = None;
-    for _ in 0..ROUTING_TRIES {
+    for tries in 0..ROUTING_TRIES {
+        if tries > 0 {
+            // another ingest assigned a lead meanwhile: back off a little (jittered by
+            // the lead id, so racing ingests spread out) and decide again
+            let jitter = u64::from(attempt.0.id.as_bytes().last().copied().unwrap_or(0));
+            let ms = (1u64 << tries.min(5)) + (jitter + tries as u64 * 7) % 5;
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
         if !teams.is_empty() {
             let states = match app.store.team_states(&teams).await {
                 Ok(s) => s,
@@ -159,7 +166,7 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
 
 /// How often a lead is routed again when its team's rotation state changed between
 /// reading and writing (each try is one read and one conditional write).
-const ROUTING_TRIES: usize = 20;
+const ROUTING_TRIES: usize = 50;
 
 /// Bodies larger than this are verified, parsed and classified on tokio's blocking
 /// pool: an adversarial 256 KiB body costs tens of milliseconds of CPU (measured: about

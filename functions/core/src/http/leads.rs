@@ -9,12 +9,28 @@ use crate::store::LeadQuery;
 
 pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<'a> {
     Box::pin(async move {
-        let q = query::parse(req.query, &["stage", "limit", "cursor"])?;
+        let q = query::parse(req.query, &["stage", "limit", "cursor", "routed"])?;
+        let stage = query::opt::<Stage>(q.get("stage"))?;
+        let unrouted = match q.get("routed").map(String::as_str) {
+            None => false,
+            Some("false") if stage != Some(Stage::Nurture) => true,
+            Some("false") => {
+                return Err(ApiError::bad_request(
+                    "routed=false lists hot leads no team owns; nurture leads are not routed",
+                ))
+            }
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "routed takes false (hot leads no team owns)",
+                ))
+            }
+        };
         let query = LeadQuery {
-            stage: query::opt::<Stage>(q.get("stage"))?,
+            stage,
             limit: query::limit(q.get("limit"))?,
             // `cursor=` (empty) is the first page, as no cursor is
             cursor: q.get("cursor").filter(|c| !c.is_empty()).cloned(),
+            unrouted,
         };
         let page = app.store.list_leads(&query).await?;
         Ok(Response::json(

@@ -40,6 +40,8 @@ pub struct LeadQuery {
     pub limit: usize,
     /// Opaque cursor from a previous page's `next`.
     pub cursor: Option<String>,
+    /// Only hot leads no team owns (`GET /leads?routed=false`).
+    pub unrouted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

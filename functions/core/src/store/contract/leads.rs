@@ -17,6 +17,8 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         list_leads_by_stage,
         list_leads_limit_and_paging,
         list_leads_refuses_foreign_cursors,
+        team_state_is_written_with_the_lead_at_the_version_read,
+        unrouted_hot_leads_are_listed_apart,
     ]
 }
 
@@ -33,6 +35,7 @@ async fn all_leads(store: &dyn Leads, stage: Option<Stage>) -> Vec<Lead> {
                 stage,
                 limit: 500,
                 cursor: None,
+                unrouted: false,
             })
             .await,
         "list_leads",
@@ -55,6 +58,7 @@ async fn all_pages(store: &dyn Leads, stage: Option<Stage>, limit: usize) -> Vec
                     stage,
                     limit,
                     cursor: cursor.clone(),
+                    unrouted: false,
                 })
                 .await,
             "list_leads (paging)",
@@ -239,7 +243,8 @@ pub async fn get_lead_found_and_missing(store: &dyn Leads) {
                 .list_leads(&LeadQuery {
                     stage: None,
                     limit: 10,
-                    cursor: None
+                    cursor: None,
+                    unrouted: false
                 })
                 .await,
             "list_leads"
@@ -284,6 +289,7 @@ pub async fn list_leads_newest_first(store: &dyn Leads) {
                 stage: None,
                 limit: 50,
                 cursor: None,
+                unrouted: false,
             })
             .await,
         "list_leads",
@@ -341,6 +347,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 stage: None,
                 limit: 4,
                 cursor: None,
+                unrouted: false,
             })
             .await,
         "list_leads",
@@ -399,6 +406,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 stage: None,
                 limit: 5,
                 cursor: None,
+                unrouted: false,
             })
             .await,
         "list_leads",
@@ -414,6 +422,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 stage: None,
                 limit: 5,
                 cursor: p1.next.clone(),
+                unrouted: false,
             })
             .await,
         "list_leads",
@@ -448,6 +457,7 @@ pub async fn list_leads_refuses_foreign_cursors(store: &dyn Leads) {
         stage,
         limit: 1,
         cursor,
+        unrouted: false,
     };
     let hot = ok(
         store.list_leads(&page(Some(Stage::Hot), None)).await,
@@ -485,4 +495,120 @@ pub async fn list_leads_refuses_foreign_cursors(store: &dyn Leads) {
             ),
         }
     }
+}
+
+fn state(version: u64, member: &str) -> crate::store::TeamState {
+    let mut st = crate::store::TeamState {
+        version,
+        ..Default::default()
+    };
+    st.open.insert(member.to_string(), version as u32);
+    st
+}
+
+fn with_state(delivery: &str, version: u64) -> NewLead {
+    let mut n = sample_new_lead("rot", delivery, Stage::Hot, t0());
+    n.team_state = Some(("sales".into(), state(version, "ana")));
+    n
+}
+
+pub async fn team_state_is_written_with_the_lead_at_the_version_read(store: &dyn LeadStore) {
+    let teams = vec!["sales".to_string(), "other".to_string()];
+    assert!(ok(store.team_states(&teams).await, "team_states").is_empty());
+    insert(store, with_state("a", 1)).await;
+    let got = ok(store.team_states(&teams).await, "team_states");
+    assert_eq!(
+        got.get("sales"),
+        Some(&state(1, "ana")),
+        "store contract: insert_lead must write the team state with the lead"
+    );
+    assert!(!got.contains_key("other"));
+    // written by someone else meanwhile: nothing of this lead is written
+    let stale = with_state("b", 1);
+    let b_id = stale.lead.id.clone();
+    assert_eq!(
+        ok(store.insert_lead(stale).await, "insert_lead"),
+        Inserted::StateChanged,
+        "store contract: a team state written at a version already taken must be StateChanged"
+    );
+    assert_eq!(
+        ok(store.get_lead(&b_id).await, "get_lead"),
+        None,
+        "store contract: after StateChanged the lead must not be stored"
+    );
+    insert(store, with_state("b", 2)).await;
+    // a duplicate writes no state
+    assert!(matches!(
+        ok(store.insert_lead(with_state("a", 3)).await, "insert_lead"),
+        Inserted::Duplicate(_)
+    ));
+    assert_eq!(
+        ok(store.team_states(&teams).await, "team_states")
+            .get("sales")
+            .map(|s| s.version),
+        Some(2),
+        "store contract: a duplicate must not write the team state"
+    );
+    // racing writers of the same version: exactly one wins
+    const N: usize = 8;
+    let futs = (0..N)
+        .map(|i| store.insert_lead(with_state(&format!("race-{i}"), 3)))
+        .collect();
+    let results: Vec<Inserted> = join_all(futs)
+        .await
+        .into_iter()
+        .map(|r| ok(r, "concurrent insert_lead"))
+        .collect();
+    let created = results
+        .iter()
+        .filter(|r| matches!(r, Inserted::Created(_)))
+        .count();
+    assert_eq!(
+        created, 1,
+        "store contract: of {N} concurrent writes of one team state version exactly one may win"
+    );
+    assert!(results
+        .iter()
+        .all(|r| matches!(r, Inserted::Created(_) | Inserted::StateChanged)));
+}
+
+pub async fn unrouted_hot_leads_are_listed_apart(store: &dyn LeadStore) {
+    let route = |team: Option<&str>| crate::routing::Route {
+        team: team.map(str::to_string),
+        member: None,
+        why: "test".into(),
+        skipped: Vec::new(),
+        fallback_from: None,
+    };
+    let mut unrouted = sample_new_lead("ur", "1", Stage::Hot, t0());
+    unrouted.lead.route = Some(route(None));
+    let mut owned = sample_new_lead("ur", "2", Stage::Hot, t0() + Duration::seconds(1));
+    owned.lead.route = Some(route(Some("sales")));
+    let nurture = sample_new_lead("ur", "3", Stage::Nurture, t0() + Duration::seconds(2));
+    let want = unrouted.lead.id.clone();
+    for n in [unrouted, owned, nurture] {
+        insert(store, n).await;
+    }
+    let page = ok(
+        store
+            .list_leads(&LeadQuery {
+                stage: None,
+                limit: 10,
+                cursor: None,
+                unrouted: true,
+            })
+            .await,
+        "list_leads (unrouted)",
+    );
+    assert_eq!(
+        ids(&page.items),
+        [want],
+        "store contract: the unrouted listing must hold the hot leads no team owns, only"
+    );
+    assert_eq!(page.next, None);
+    assert_eq!(
+        page.items[0].route,
+        Some(route(None)),
+        "store contract: a lead's route must be stored"
+    );
 }

@@ -240,7 +240,7 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            [("leads", 7), ("outbox", 10), ("rejected", 3), ("raw", 1)]
+            [("leads", 9), ("outbox", 10), ("rejected", 3), ("raw", 1)]
         );
     }
 }

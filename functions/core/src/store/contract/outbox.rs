@@ -761,6 +761,7 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
                 stage: None,
                 limit: 1,
                 cursor: None,
+                unrouted: false,
             })
             .await,
         "list_leads",
@@ -792,6 +793,7 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
             stage: None,
             limit: 5,
             cursor: Some(pending),
+            unrouted: false,
         })
         .await
     {
