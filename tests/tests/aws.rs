@@ -13,7 +13,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use handoff_core::clock::SystemClock;
 use handoff_core::outbox::Dispatcher;
-use handoff_core::store::{Attempt, DeliveryState, Leads, Outbox};
+use handoff_core::store::{Attempt, DeliveryState, LeadQuery, Leads, Outbox};
 use handoff_dynamodb::DynamoStore;
 use handoff_lambda::{Function, Wiring};
 use handoff_ssm::SsmConfig;
@@ -895,4 +895,73 @@ async fn a_dead_letter_is_counted_and_redriven_through_the_api_function() {
         .await,
     );
     assert_eq!(st, 404);
+}
+
+/// Fair weighted rotation on DynamoDB: 48 leads from 8 concurrent ingests to a team
+/// weighted 3:2:1 split 24/16/8 (± 1): each assignment is a conditional write of the
+/// team's rotation state with the lead, so racing Lambdas never double-count a turn.
+/// (48, not the local test's 300: moto serialises every call, and 300 contended
+/// assignments took six minutes of the CI budget.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn leads_from_eight_ingests_split_three_two_one_on_dynamodb() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    let text = format!(
+        "{}[[team.member]]\nname = \"ana\"\nweight = 3\n[[team.member]]\nname = \"bo\"\nweight = 2\n\
+         [[team.member]]\nname = \"cy\"\n\n[routing]\nlink_secret_env = \"LINK_SECRET\"\n",
+        config_text(&[])
+    );
+    let (code, out) = push_with(
+        &text,
+        &prefix,
+        &[
+            ("WEBSITE_SECRET", SECRET_A),
+            ("HANDOFF_API_TOKEN", API_TOKEN),
+            ("LINK_SECRET", "a-link-secret-for-the-moto-test-0123"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let store = table().await;
+    let w = Arc::new(wiring(store.clone(), &prefix, Function::Ingest).await);
+    let mut tasks = Vec::new();
+    for k in 0..8 {
+        let w = w.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in (k..48).step_by(8) {
+                let ev = hook_event(SECRET_A, &format!("fair-{n}"), &format!("b{n}@example.com"));
+                let (st, b) = answer(&handoff_lambda::http::handle(&w.app, ev).await);
+                assert_eq!(st, 202, "{b}");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let page = store
+        .list_leads(&LeadQuery {
+            stage: None,
+            limit: 500,
+            cursor: None,
+            unrouted: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 48);
+    let count = |m: &str| {
+        page.items
+            .iter()
+            .filter(|l| l.route.as_ref().and_then(|r| r.member.as_deref()) == Some(m))
+            .count()
+    };
+    for (who, want) in [("ana", 24), ("bo", 16), ("cy", 8)] {
+        let got = count(who);
+        assert!(
+            got.abs_diff(want) <= 1,
+            "{who}: {got} of 48, want {want} ± 1"
+        );
+    }
+    let states = store.team_states(&["sales".to_string()]).await.unwrap();
+    assert_eq!(states["sales"].version, 48, "one state write per lead");
 }

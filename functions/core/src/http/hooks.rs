@@ -85,8 +85,11 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
         if tries > 0 {
             // another ingest assigned a lead meanwhile: back off a little (jittered by
             // the lead id, so racing ingests spread out) and decide again
-            let jitter = u64::from(attempt.0.id.as_bytes().last().copied().unwrap_or(0));
-            let ms = (1u64 << tries.min(5)) + (jitter + tries as u64 * 7) % 5;
+            // full jitter: anywhere in 0..cap, cap doubling from 4 ms to 128 ms
+            use sha2::Digest;
+            let h = Sha256::digest(format!("{}.{tries}", attempt.0.id));
+            let cap = 4u64 << tries.min(5);
+            let ms = u64::from(u16::from_le_bytes([h[0], h[1]])) % cap;
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
         }
         if !teams.is_empty() {
