@@ -58,6 +58,8 @@ pub struct Outgoing<'a> {
     pub link: String,
     /// When the attempt is made (the injected clock): outbound signatures are dated by it.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// The rep's Slack user id (`[[team.member]] slack`), mentioned in Slack messages.
+    pub mention: Option<String>,
 }
 
 #[async_trait]
@@ -107,7 +109,7 @@ fn why(lead: &Lead) -> String {
 }
 
 /// Slack incoming-webhook body: `text` (fallback and notifications) plus Block Kit blocks.
-pub fn slack_message(lead: &Lead, link: &str) -> Value {
+pub fn slack_message(lead: &Lead, link: &str, mention: Option<&str>) -> Value {
     let e = slack_escape;
     let text = format!(
         "Hot lead: {} — {} via {} (score {})",
@@ -141,7 +143,9 @@ pub fn slack_message(lead: &Lead, link: &str) -> Value {
     blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("*Why hot:* {}", e(&why(lead)))}}));
     if let (Some(r), Some(o)) = (&lead.route, owner(lead)) {
         let why: String = r.why.chars().take(1500).collect();
-        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("*Owner:* {}\n{}", e(&o), e(&why))}}));
+        // the rep's id comes from the configuration (checked: U/W + capitals and digits)
+        let who = mention.map_or(String::new(), |id| format!(" <@{id}>"));
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("*Owner:* {}{who}\n{}", e(&o), e(&why))}}));
     }
     if let Some(m) = &lead.message {
         let short: String = m.chars().take(500).collect();
@@ -255,8 +259,13 @@ mod tests {
             line.contains("route chat-sales → ana: team chat-sales: channel live_chat; ana by weighted rotation (weight 2)"),
             "{line}"
         );
-        let slack = slack_message(&l, "http://x/leads/ld_1").to_string();
-        assert!(slack.contains("*Owner:* chat-sales → ana"), "{slack}");
+        let slack = slack_message(&l, "http://x/leads/ld_1", Some("U0123ABCD")).to_string();
+        assert!(
+            slack.contains("*Owner:* chat-sales → ana <@U0123ABCD>"),
+            "{slack}"
+        );
+        let plain = slack_message(&l, "http://x/leads/ld_1", None).to_string();
+        assert!(plain.contains("*Owner:* chat-sales → ana\\n"), "{plain}");
         let n = crate::store::Notification::new(
             "ld_1",
             crate::outbox::Job::notify("chat-sales", "console"),
@@ -278,7 +287,7 @@ mod tests {
     fn a_long_name_keeps_the_slack_header_within_150_characters() {
         let mut l = lead();
         l.contact.name = Some("Ñ".repeat(256));
-        let v = slack_message(&l, "http://x/leads/ld_1");
+        let v = slack_message(&l, "http://x/leads/ld_1", None);
         let header = v["blocks"][0]["text"]["text"].as_str().unwrap();
         assert_eq!(header.chars().count(), 150);
         assert!(header.starts_with("Hot lead: ÑÑÑ"));
@@ -286,7 +295,7 @@ mod tests {
 
     #[test]
     fn slack_message_escapes_user_text_and_links_the_lead() {
-        let v = slack_message(&lead(), "http://x/leads/ld_1");
+        let v = slack_message(&lead(), "http://x/leads/ld_1", None);
         let s = v.to_string();
         assert!(!s.contains("<!channel>"), "{s}");
         assert!(s.contains("Ana &lt;!channel&gt;"));

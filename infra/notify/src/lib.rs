@@ -123,7 +123,7 @@ impl Notifier for HttpNotifier {
                     .map_err(|e| NotifyError::Retryable(format!("console: {e}")))
             }
             Target::Slack { url } => {
-                let body = notify::slack_message(out.lead, &out.link);
+                let body = notify::slack_message(out.lead, &out.link, out.mention.as_deref());
                 self.post(
                     url,
                     serde_json::to_vec(&body).unwrap_or_default(),

@@ -15,6 +15,21 @@ pub fn lease() -> chrono::Duration {
     chrono::Duration::seconds(60)
 }
 
+/// The Slack user id of the lead's rep, if the route names one and the member has one.
+fn rep_slack_id(config: &Config, lead: &crate::model::Lead) -> Option<String> {
+    let r = lead.route.as_ref()?;
+    let (team, member) = (r.team.as_deref()?, r.member.as_deref()?);
+    config
+        .teams
+        .iter()
+        .find(|t| t.name == team)?
+        .members
+        .iter()
+        .find(|m| m.name == member)?
+        .slack
+        .clone()
+}
+
 pub struct Dispatcher {
     pub store: Arc<dyn LeadStore>,
     pub notifier: Arc<dyn Notifier>,
@@ -57,6 +72,7 @@ impl Dispatcher {
                             lead.id
                         ),
                         now: started,
+                        mention: rep_slack_id(config, &lead),
                     };
                     self.notifier.send(&out).await
                 }
@@ -111,5 +127,58 @@ fn notify_entry<'c>(config: &'c Config, team: &str, target: &str) -> Option<&'c 
     match target.strip_prefix('#') {
         Some(i) => team.notify.get(i.parse::<usize>().ok()?),
         None => team.notify_entry(target),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Stage;
+
+    #[test]
+    fn the_rep_is_mentioned_by_the_slack_id_of_the_team_member() {
+        let text = r#"
+[routing]
+link_secret = "a-link-secret-of-32-characters!!"
+[[source]]
+id = "chat"
+provider = "intercom"
+business = "services"
+channel = "live_chat"
+secret = "ic-secret-0123456789"
+[[team]]
+name = "chat-sales"
+channels = ["live_chat"]
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "ana"
+slack = "U0123ABCD"
+[[team.member]]
+name = "bo"
+"#;
+        let config = Config::from_toml_str(text, "t.toml", &|_| None).unwrap();
+        let mut lead = crate::store::contract::sample_new_lead(
+            "chat",
+            "m-1",
+            Stage::Hot,
+            crate::store::contract::t0(),
+        )
+        .lead;
+        let route = |member: Option<&str>| crate::routing::Route {
+            team: Some("chat-sales".into()),
+            member: member.map(str::to_string),
+            why: String::new(),
+            skipped: Vec::new(),
+            fallback_from: None,
+        };
+        lead.route = Some(route(Some("ana")));
+        assert_eq!(rep_slack_id(&config, &lead).as_deref(), Some("U0123ABCD"));
+        lead.route = Some(route(Some("bo")));
+        assert_eq!(rep_slack_id(&config, &lead), None, "bo has no Slack id");
+        lead.route = Some(route(None));
+        assert_eq!(rep_slack_id(&config, &lead), None, "unassigned");
+        lead.route = None;
+        assert_eq!(rep_slack_id(&config, &lead), None);
     }
 }
