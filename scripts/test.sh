@@ -75,9 +75,11 @@ step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "build the handoff binary the end-to-end tests run (with config push)"
-cargo build -p handoff --features aws
+cargo build -p handoff --features aws,test-clock
 # the tests find the binary here (CARGO_BUILD_TARGET puts it under the triple)
 export HANDOFF_BIN="$PWD/target/$CARGO_BUILD_TARGET/debug/handoff"
+# that binary honours HANDOFF_TEST_CLOCK: the hours and time-away tests must not skip
+export HANDOFF_REQUIRE_TEST_CLOCK=1
 
 step "start moto (DynamoDB + SSM API) on 127.0.0.1"
 wait_for "$moto_install" moto

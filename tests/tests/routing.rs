@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use handoff_core::model::Action;
-use handoff_core::providers::standard;
+use handoff_core::providers::{intercom, standard};
 use handoff_tests::load::{client, STD_SECRET};
 use handoff_tests::*;
 use serde_json::Value;
@@ -151,4 +151,132 @@ async fn a_lead_no_team_owns_is_stored_unrouted_and_listed_apart() {
     let (st, _) = get(&c, &s.url("/leads?routed=false&stage=nurture"), None).await;
     assert_eq!(st, 400);
     s.stop();
+}
+
+const CHAT_SECRET: &str = "ic-secret-0123456789";
+
+fn shifts_config() -> String {
+    format!(
+        r#"
+[routing]
+link_secret = "routing-test-link-secret-0123456789"
+
+[[source]]
+id = "chat"
+provider = "intercom"
+business = "services"
+channel = "live_chat"
+secret = "{CHAT_SECRET}"
+
+[[team]]
+name = "chat-sales"
+channels = ["live_chat"]
+timezone = "Europe/Berlin"
+hours = ["mon-fri 09:00-18:00"]
+fallback = "night-desk"
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "ana"
+weight = 2
+[[team.member]]
+name = "bo"
+away = ["2026-12-01/2026-12-10"]
+
+[[team]]
+name = "night-desk"
+channels = ["phone"]
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "dee"
+timezone = "Europe/Berlin"
+hours = ["daily 18:00-09:00"]
+"#
+    )
+}
+
+/// One chat lead to a server whose clock starts at `at`; its stored route and stdout.
+async fn routed_at(at: &str) -> Option<(Value, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start_with(
+        Some(&shifts_config()),
+        &dir.path().join("data"),
+        &[("HANDOFF_TEST_CLOCK", at)],
+    );
+    if !s.stderr.lock().unwrap().contains("TEST CLOCK") {
+        assert!(
+            std::env::var("HANDOFF_REQUIRE_TEST_CLOCK").is_err(),
+            "HANDOFF_REQUIRE_TEST_CLOCK is set but the binary has no test-clock feature"
+        );
+        eprintln!("NOTICE: hours/away tests SKIPPED: build handoff with --features test-clock");
+        s.stop();
+        return None;
+    }
+    let c = client();
+    let ev = event(
+        Action::DemoRequest,
+        "chat@example.com",
+        Some("can we talk today?"),
+    );
+    let (body, headers) = signed(intercom::KIND, CHAT_SECRET, &ev, "shift-1");
+    let (st, b) = post(&c, &s.url("/hooks/chat"), body, &headers).await;
+    assert_eq!(st, 202, "{b}");
+    let (_, lead) = get(
+        &c,
+        &s.url(&format!("/leads/{}", b["lead_id"].as_str().unwrap())),
+        None,
+    )
+    .await;
+    // the console notification is written by the delivery loop
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !s.stdout.lock().unwrap().contains("HOT LEAD") && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let out = s.stdout.lock().unwrap().clone();
+    s.stop();
+    Some((lead["route"].clone(), out))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hours_time_away_and_fallback_on_the_real_binary() {
+    // Friday 11:00 in Berlin: ana takes it; bo is away
+    let Some((route, out)) = routed_at("2026-12-04T10:00:00Z").await else {
+        return;
+    };
+    assert_eq!(route["team"], "chat-sales", "{route}");
+    assert_eq!(route["member"], "ana", "{route}");
+    assert_eq!(route["skipped"][0]["member"], "bo");
+    assert_eq!(route["skipped"][0]["why"], "away until 2026-12-10");
+    assert!(
+        out.contains("HOT LEAD [chat-sales]") && out.contains("route chat-sales → ana"),
+        "{out}"
+    );
+
+    // Friday 21:00: chat-sales is off shift, the night desk takes it
+    let (route, out) = routed_at("2026-12-04T20:00:00Z").await.unwrap();
+    assert_eq!(route["team"], "night-desk", "{route}");
+    assert_eq!(route["member"], "dee");
+    assert_eq!(route["fallback_from"], "chat-sales");
+    assert_eq!(
+        route["skipped"][0]["why"],
+        "off shift (Fri 21:00 Europe/Berlin)"
+    );
+    assert!(
+        out.contains("HOT LEAD [night-desk]") && !out.contains("HOT LEAD [chat-sales]"),
+        "{out}"
+    );
+
+    // Saturday 12:00: nobody anywhere — chat-sales is told, the lead unassigned
+    let (route, out) = routed_at("2026-12-05T11:00:00Z").await.unwrap();
+    assert_eq!(route["team"], "chat-sales", "{route}");
+    assert_eq!(route["member"], Value::Null);
+    assert!(
+        route["why"]
+            .as_str()
+            .unwrap()
+            .ends_with("nobody available in any team: unassigned"),
+        "{route}"
+    );
+    assert!(out.contains("route chat-sales → unassigned"), "{out}");
 }

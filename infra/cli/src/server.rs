@@ -51,7 +51,7 @@ pub async fn serve(mut config: Config, opts: ServeOptions) -> Result<(), String>
         config.server.public_url = Some(format!("http://{addr}"));
     }
 
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let clock = server_clock()?;
     let wake = Arc::new(Notify::new());
     let w = wake.clone();
     let app = Arc::new(
@@ -80,6 +80,31 @@ pub async fn serve(mut config: Config, opts: ServeOptions) -> Result<(), String>
     drop(cfg);
     crate::conn::serve(listener, app, limits, shutdown()).await;
     Ok(())
+}
+
+/// The real clock — or, in a `test-clock` build with `HANDOFF_TEST_CLOCK` set, one that
+/// starts at that instant and runs on from there.
+fn server_clock() -> Result<Arc<dyn Clock>, String> {
+    #[cfg(feature = "test-clock")]
+    if let Ok(at) = std::env::var("HANDOFF_TEST_CLOCK") {
+        let start: chrono::DateTime<chrono::Utc> = at
+            .parse()
+            .map_err(|e| format!("HANDOFF_TEST_CLOCK={at:?} is not an RFC 3339 instant: {e}"))?;
+        tracing::warn!(%start, "TEST CLOCK: time is shifted (a test-clock build)");
+        return Ok(Arc::new(OffsetClock(start - chrono::Utc::now())));
+    }
+    Ok(Arc::new(SystemClock))
+}
+
+/// Real time shifted by a fixed offset (`test-clock` builds only).
+#[cfg(feature = "test-clock")]
+struct OffsetClock(chrono::Duration);
+
+#[cfg(feature = "test-clock")]
+impl Clock for OffsetClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + self.0
+    }
 }
 
 async fn shutdown() {
