@@ -610,6 +610,52 @@ timezone = "Europe/Berlin"
             }
         }
 
+        /// Availability changing at random: within every run of leads with one set of
+        /// available members, each member's count since the run began stays within one
+        /// of its share of that run.
+        #[test]
+        fn every_run_of_a_changing_availability_is_fair(
+            weights in prop::collection::vec(1u32..12, 2..7),
+            runs in prop::collection::vec((any::<u64>(), 1usize..60), 1..8),
+        ) {
+            let names: Vec<String> = (0..weights.len()).map(|i| format!("m{i}")).collect();
+            let mut state = TeamState::default();
+            // a run is a stretch of leads with one available set: the same set twice in a
+            // row is one run
+            let mut previous: Option<u64> = None;
+            let mut got = Vec::new();
+            let mut done = 0usize;
+            for (mask, len) in runs {
+                let mask = mask & ((1 << weights.len()) - 1);
+                let available: Vec<(&str, u32)> = names
+                    .iter()
+                    .zip(&weights)
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, (n, w))| (n.as_str(), *w))
+                    .collect();
+                if available.is_empty() {
+                    continue;
+                }
+                let total: u32 = available.iter().map(|(_, w)| w).sum();
+                if previous != Some(mask) {
+                    got = vec![0u32; available.len()];
+                    done = 0;
+                }
+                previous = Some(mask);
+                for _ in 0..len {
+                    got[rotate(&mut state, &available)] += 1;
+                    done += 1;
+                    let k = done;
+                    for (i, (_, w)) in available.iter().enumerate() {
+                        let share = k as f64 * f64::from(*w) / f64::from(total);
+                        prop_assert!((f64::from(got[i]) - share).abs() < 1.0 + 1e-9,
+                            "run of {available:?}: after {k} leads member {i} has {}, share {share}", got[i]);
+                    }
+                }
+            }
+        }
+
         /// A change of the available set restarts the rotation: nobody catches up.
         #[test]
         fn a_changed_set_starts_afresh(weights in prop::collection::vec(1u32..10, 2..6), before in 1usize..50) {
