@@ -76,8 +76,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "build the handoff binary the end-to-end tests run (with config push)"
 cargo build -p handoff --features aws,test-clock
-# the tests find the binary here (CARGO_BUILD_TARGET puts it under the triple)
-export HANDOFF_BIN="$PWD/target/$CARGO_BUILD_TARGET/debug/handoff"
+# A copy the tests run: `cargo test --workspace` below rebuilds the `handoff` binary with
+# its default features in place, which would leave the tests without this one.
+cp "target/$CARGO_BUILD_TARGET/debug/handoff" target/handoff-e2e
+export HANDOFF_BIN="$PWD/target/handoff-e2e"
 # that binary honours HANDOFF_TEST_CLOCK: the hours and time-away tests must not skip
 export HANDOFF_REQUIRE_TEST_CLOCK=1
 

@@ -154,6 +154,7 @@ fn config_check_accepts_the_example_and_lists_every_problem() {
         .env("HANDOFF_SHOPIFY_SECRET", "plain-secret-0123456789")
         .env("HANDOFF_INTERCOM_SECRET", "plain-secret-0123456789")
         .env("HANDOFF_API_TOKEN", "t")
+        .env("HANDOFF_LINK_SECRET", "an-example-link-secret-0123456789")
         .output()
         .map(|o| {
             (
@@ -165,6 +166,23 @@ fn config_check_accepts_the_example_and_lists_every_problem() {
         .unwrap();
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains(": ok"), "{out}");
+    // the example has a default team: no channel is left uncovered
+    assert!(!err.contains("warning"), "{err}");
+
+    // channels no team takes are a warning, not an error (exit 0)
+    let dir0 = tempfile::tempdir().unwrap();
+    let partial = dir0.path().join("partial.toml");
+    std::fs::write(
+        &partial,
+        "[[source]]\nid = \"a\"\nprovider = \"typeform\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"tf-secret-0123456789\"\n\n[[team]]\nname = \"t\"\nchannels = [\"web_form\"]\n[[team.notify]]\nkind = \"console\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = handoff(&["config", "check", partial.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("warning: ") && err.contains("no team takes cart leads"),
+        "{err}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
