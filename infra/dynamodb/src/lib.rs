@@ -350,6 +350,40 @@ impl DynamoStore {
         out.item.map(|item| decode(&item, "lead")).transpose()
     }
 
+    /// Deletes each of `keys` whose `expiry_attr` is at most `now` (a time key), each
+    /// with a conditional DeleteItem; one already gone (TTL, another purge) is skipped.
+    /// Returns how many it deleted.
+    async fn delete_expired(
+        &self,
+        keys: Vec<Item>,
+        expiry_attr: &str,
+        now: &str,
+        what: &str,
+    ) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        for key in keys {
+            let deleted = self
+                .client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(key))
+                .condition_expression("attribute_exists(#pk) AND #exp <= :now")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#exp", expiry_attr)
+                .expression_attribute_values(":now", s(now))
+                .send()
+                .await;
+            match deleted {
+                Ok(_) => purged += 1,
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+                Err(e) => return Err(unavailable(what, e)),
+            }
+        }
+        Ok(purged)
+    }
+
     fn query(&self) -> QueryFluentBuilder {
         self.client.query().table_name(&self.table)
     }
@@ -684,29 +718,8 @@ impl RawPayloads for DynamoStore {
                 _ => break,
             }
         }
-        let mut purged = 0;
-        for key in expired {
-            let deleted = self
-                .client
-                .delete_item()
-                .table_name(&self.table)
-                .set_key(Some(key))
-                .condition_expression("attribute_exists(#pk) AND #exp <= :now")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#exp", "raw_expires_at")
-                .expression_attribute_values(":now", s(&now))
-                .send()
-                .await;
-            match deleted {
-                Ok(_) => purged += 1,
-                // already gone (TTL or another purge)
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
-                Err(e) => return Err(unavailable("delete_item (raw)", e)),
-            }
-        }
-        Ok(purged)
+        self.delete_expired(expired, "raw_expires_at", &now, "delete_item (raw)")
+            .await
     }
 }
 
@@ -845,28 +858,13 @@ impl RejectedLog for DynamoStore {
                 },
             )
             .await?;
-        let mut purged = 0;
-        for key in items {
-            let deleted = self
-                .client
-                .delete_item()
-                .table_name(&self.table)
-                .set_key(Some(key))
-                .condition_expression("attribute_exists(#pk) AND #exp <= :now")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#exp", "rejected_expires_at")
-                .expression_attribute_values(":now", s(&now_key))
-                .send()
-                .await;
-            match deleted {
-                Ok(_) => purged += 1,
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
-                Err(e) => return Err(unavailable("delete_item (rejected)", e)),
-            }
-        }
-        Ok(purged)
+        self.delete_expired(
+            items,
+            "rejected_expires_at",
+            &now_key,
+            "delete_item (rejected)",
+        )
+        .await
     }
 }
 
