@@ -350,6 +350,41 @@ impl DynamoStore {
         out.item.map(|item| decode(&item, "lead")).transpose()
     }
 
+    /// Writes `team`'s rotation state `state` if the stored one is still at
+    /// `state.version - 1` (or absent, for version 1); false if another ingest wrote it
+    /// meanwhile.
+    async fn take_turn(&self, team: &str, state: &TeamState) -> Result<bool, StoreError> {
+        let mut item = Item::new();
+        item.insert(PK.into(), s(team_pk(team)));
+        item.insert(SK.into(), s(TEAM_STATE_SK));
+        item.insert(ITEM_TYPE.into(), s(TYPE_TEAM_STATE));
+        item.insert(DATA.into(), s(to_json(state)?));
+        item.insert("ver".into(), num(state.version));
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item));
+        let put = if state.version <= 1 {
+            put.condition_expression("attribute_not_exists(#pk)")
+                .expression_attribute_names("#pk", PK)
+        } else {
+            put.condition_expression("#ver = :prev")
+                .expression_attribute_names("#ver", "ver")
+                .expression_attribute_values(":prev", num(state.version - 1))
+        };
+        match put.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unavailable("put_item (team state)", e)),
+        }
+    }
+
     /// Deletes each of `keys` whose `expiry_attr` is at most `now` (a time key), each
     /// with a conditional DeleteItem; one already gone (TTL, another purge) is skipped.
     /// Returns how many it deleted.
@@ -495,30 +530,6 @@ impl Leads for DynamoStore {
                 "raw payload larger than {MAX_RAW_BYTES} bytes is not kept"
             );
         }
-        // the team's routing state, only if nobody wrote it since it was read
-        let state_at = new.team_state.as_ref().map(|_| items.len());
-        if let Some((team, state)) = &new.team_state {
-            let mut item = Item::new();
-            item.insert(PK.into(), s(team_pk(team)));
-            item.insert(SK.into(), s(TEAM_STATE_SK));
-            item.insert(ITEM_TYPE.into(), s(TYPE_TEAM_STATE));
-            item.insert(DATA.into(), s(to_json(state)?));
-            item.insert("ver".into(), num(state.version));
-            let put = Put::builder().table_name(&self.table).set_item(Some(item));
-            let put = if state.version <= 1 {
-                put.condition_expression("attribute_not_exists(#pk)")
-                    .expression_attribute_names("#pk", PK)
-            } else {
-                put.condition_expression("#ver = :prev")
-                    .expression_attribute_names("#ver", "ver")
-                    .expression_attribute_values(":prev", num(state.version - 1))
-            };
-            items.push(
-                TransactWriteItem::builder()
-                    .put(put.build().map_err(build_error)?)
-                    .build(),
-            );
-        }
         if items.len() > MAX_TRANSACT_ITEMS {
             return Err(StoreError::Corrupt(format!(
                 "lead {} has {} outbox notifications; one transaction holds at most {}",
@@ -528,6 +539,22 @@ impl Leads for DynamoStore {
             )));
         }
 
+        // The team's rotation turn is taken before the lead is written, with a plain
+        // conditional put of the team's state (one item, one write unit), not inside the
+        // lead's transaction: ingests racing for one team then retry a cheap put instead
+        // of a whole transaction, and the transaction conflicts with nobody. A redelivery
+        // is answered before any turn is taken. The window this opens: should the
+        // transaction below then fail for good (or the process die in between), the turn
+        // stays counted for a lead that was not stored, and that member gets one lead
+        // fewer in the current run (README, "Routing").
+        if let Some((team, state)) = &new.team_state {
+            if let Some(stored) = self.read_lead(&lead.id).await? {
+                return Ok(Inserted::Duplicate(stored));
+            }
+            if !self.take_turn(team, state).await? {
+                return Ok(Inserted::StateChanged);
+            }
+        }
         let mut tries = 0;
         loop {
             tries += 1;
@@ -551,11 +578,6 @@ impl Leads for DynamoStore {
                         .iter()
                         .map(|r| r.code().unwrap_or("None"))
                         .collect();
-                    if state_at.is_some_and(|i| codes.get(i) == Some(&"ConditionalCheckFailed"))
-                        && codes.first() != Some(&"ConditionalCheckFailed")
-                    {
-                        return Ok(Inserted::StateChanged);
-                    }
                     if codes.first() == Some(&"ConditionalCheckFailed") {
                         return match self.read_lead(&lead.id).await? {
                             Some(stored) => Ok(Inserted::Duplicate(stored)),
