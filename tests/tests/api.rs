@@ -12,8 +12,8 @@ use handoff_core::config::Config;
 use handoff_core::model::{Headers, Lead, Stage};
 use handoff_core::store::contract::{sample_new_lead, t0};
 use handoff_core::store::{
-    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead,
-    Notification, Outbox, Page, RawPayloads, RejectedDelivery, RejectedLog, StoreError,
+    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, LeadUpdate, Leads, NewLead,
+    Notification, Outbox, Page, RawPayloads, RejectedDelivery, RejectedLog, StoreError, Updated,
 };
 use handoff_embedded::EmbeddedStore;
 
@@ -40,6 +40,16 @@ impl Leads for FlakyOutbox {
     ) -> Result<std::collections::BTreeMap<String, handoff_core::store::TeamState>, StoreError>
     {
         self.inner.team_states(teams).await
+    }
+    async fn update_lead(&self, update: LeadUpdate) -> Result<Updated, StoreError> {
+        self.inner.update_lead(update).await
+    }
+    async fn write_team_state(
+        &self,
+        team: &str,
+        state: &handoff_core::store::TeamState,
+    ) -> Result<bool, StoreError> {
+        self.inner.write_team_state(team, state).await
     }
 }
 

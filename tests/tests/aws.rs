@@ -943,6 +943,8 @@ async fn leads_from_eight_ingests_split_three_two_one_on_dynamodb() {
             limit: 500,
             cursor: None,
             unrouted: false,
+            claim: None,
+            team: None,
         })
         .await
         .unwrap();

@@ -113,6 +113,8 @@ async fn a_small_load_on_the_dynamodb_store_loses_and_duplicates_nothing() {
                 limit: 500,
                 cursor,
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await
             .unwrap();

@@ -155,6 +155,11 @@ fn config_check_accepts_the_example_and_lists_every_problem() {
         .env("HANDOFF_INTERCOM_SECRET", "plain-secret-0123456789")
         .env("HANDOFF_API_TOKEN", "t")
         .env("HANDOFF_LINK_SECRET", "an-example-link-secret-0123456789")
+        .env("HANDOFF_CHAT_SALES_KEY", "chat-sales-key-0123456789")
+        .env(
+            "HANDOFF_SLACK_SIGNING_SECRET",
+            "8f742231b10e8888abcd99yyyzzz85a5",
+        )
         .output()
         .map(|o| {
             (

@@ -100,6 +100,10 @@ pub struct Notify {
     /// (same kind and URL) are numbered in order (`-2`, `-3` …).
     pub id: String,
     pub target: Target,
+    /// Slack only: the message's Claim button is an interactive Block Kit button
+    /// (`action_id = "claim"`) for a Slack app posting to `POST /slack/actions`, not a
+    /// link (`claim_button = "action"`; needs `[slack] signing_secret_env`).
+    pub claim_action: bool,
 }
 
 /// The id of an entry without an explicit one (see [`Notify::id`]).
@@ -157,6 +161,15 @@ fn check_notify_url(kind: NotifyKind, url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A Slack `response_url` handoff may post a message update to: an http(s) URL that
+/// passes the notify URL checks for Slack (https, or loopback for local tries).
+pub fn check_slack_reply_url(url: &str) -> Result<(), String> {
+    if !url.starts_with("https://") && !url.starts_with("http://") {
+        return Err("is not an http(s) URL".into());
+    }
+    check_notify_url(NotifyKind::Slack, url)
+}
+
 /// Explicit notify ids: 1–40 of `a-z 0-9 _ -`, starting with a letter or digit.
 fn valid_notify_id(id: &str) -> bool {
     !id.is_empty()
@@ -186,6 +199,9 @@ pub struct Team {
     /// Takes the leads nobody here can take, and the end of escalation.
     pub fallback: Option<String>,
     pub members: Vec<Member>,
+    /// The team's own API key (`api_key_env`): a bearer token that acts for this team
+    /// only (claims, its leads).
+    pub api_key: Option<Secret>,
 }
 
 /// A rep of a team (`[[team.member]]`).
@@ -462,9 +478,10 @@ fn team_extras(
     }
     let timezone = zone_of(p, &t.timezone, path).unwrap_or(chrono_tz::UTC);
     let hours = hours_of(p, &t.hours, path).unwrap_or_default();
-    let minute = chrono::Duration::minutes(1);
+    // from a second (tests, demos) to a week
+    let second = chrono::Duration::seconds(1);
     let week = chrono::Duration::days(7);
-    let sla = duration_in(p, &t.sla, &format!("{path}.sla"), minute, week);
+    let sla = duration_in(p, &t.sla, &format!("{path}.sla"), second, week);
     let max_escalations = match &t.max_escalations {
         Some(n) if !(0..=10).contains(n.get_ref()) => {
             p.at(
@@ -952,6 +969,9 @@ pub struct Config {
     pub server: ServerConfig,
     pub delivery: DeliveryPolicy,
     pub routing: RoutingConfig,
+    /// `[slack]`: the signing secret of the Slack app whose Claim buttons post to
+    /// `POST /slack/actions`.
+    pub slack_signing_secret: Option<Secret>,
     pub sources: BTreeMap<String, Source>,
     pub teams: Vec<Team>,
     pub rules: Rules,
@@ -991,6 +1011,8 @@ struct RawConfig {
     delivery: RawDelivery,
     #[serde(default)]
     routing: RawRouting,
+    #[serde(default)]
+    slack: RawSlack,
     #[serde(default)]
     source: Vec<RawSource>,
     #[serde(default)]
@@ -1054,6 +1076,15 @@ struct RawTeam {
     sla: Option<Spanned<String>>,
     max_escalations: Option<Spanned<i64>>,
     fallback: Option<Spanned<String>>,
+    api_key: Option<Spanned<String>>,
+    api_key_env: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSlack {
+    signing_secret: Option<Spanned<String>>,
+    signing_secret_env: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -1087,6 +1118,7 @@ struct RawNotify {
     url: Option<Spanned<String>>,
     secret: Option<Spanned<String>>,
     secret_env: Option<Spanned<String>>,
+    claim_button: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -1654,11 +1686,54 @@ impl Config {
                 if let Some(id) = &id {
                     ids.insert(id.clone());
                 }
+                let claim_action = match n.claim_button.as_ref().map(|b| (b, b.get_ref().as_str()))
+                {
+                    None | Some((_, "link")) => false,
+                    Some((_, "action")) if kind == Some(NotifyKind::Slack) => true,
+                    Some((b, "action")) => {
+                        p.at(
+                            b.span(),
+                            format!("{npath}.claim_button"),
+                            "only Slack messages have an action button",
+                        );
+                        false
+                    }
+                    Some((b, other)) => {
+                        p.at(
+                            b.span(),
+                            format!("{npath}.claim_button"),
+                            format!("{other:?}: expected \"link\" or \"action\""),
+                        );
+                        false
+                    }
+                };
                 if let (Some(id), Some(target)) = (id, target) {
-                    notify.push(Notify { id, target });
+                    notify.push(Notify {
+                        id,
+                        target,
+                        claim_action,
+                    });
                 }
             }
             let extra = team_extras(&mut p, t, &path, &sources, env);
+            let api_key = resolve_secret(
+                &mut p,
+                &t.api_key,
+                &t.api_key_env,
+                &format!("{path}.api_key"),
+                t.name.span(),
+                env,
+                false,
+            );
+            if let Some(k) = &api_key {
+                if k.expose().len() < 16 {
+                    p.at(
+                        t.name.span(),
+                        format!("{path}.api_key"),
+                        "must be at least 16 characters",
+                    );
+                }
+            }
             if name_ok {
                 teams.push(Team {
                     name,
@@ -1674,10 +1749,46 @@ impl Config {
                     max_escalations: extra.max_escalations,
                     fallback: t.fallback.as_ref().map(|f| f.get_ref().clone()),
                     members: extra.members,
+                    api_key,
                 });
             }
         }
         let routing = routing_section(&mut p, &raw, &teams, env);
+        let slack_signing_secret = resolve_secret(
+            &mut p,
+            &raw.slack.signing_secret,
+            &raw.slack.signing_secret_env,
+            "slack.signing_secret",
+            0..0,
+            env,
+            false,
+        );
+        if slack_signing_secret.is_none() {
+            if let Some((i, _)) = teams
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.notify.iter().any(|n| n.claim_action))
+            {
+                p.at(0..0, format!("team[{i}].notify.claim_button"), "claim_button = \"action\" needs [slack] signing_secret_env (it verifies the button's requests)");
+            }
+        }
+        // a key names one team (or the admin): two holders of one key would be one
+        let mut keys: Vec<(&str, &str)> = Vec::new();
+        if let Some(t) = &api_token {
+            keys.push(("the admin api_token", t.expose()));
+        }
+        for t in &teams {
+            if let Some(k) = &t.api_key {
+                if let Some((who, _)) = keys.iter().find(|(_, v)| *v == k.expose()) {
+                    p.at(
+                        0..0,
+                        format!("team {:?}.api_key", t.name),
+                        format!("is the same as {who}'s: every key must be its own"),
+                    );
+                }
+                keys.push((t.name.as_str(), k.expose()));
+            }
+        }
         let warnings = uncovered_channels(&mut p, &raw, &teams, &routing);
 
         // [readiness.<business>]
@@ -1714,6 +1825,7 @@ impl Config {
             },
             delivery,
             routing,
+            slack_signing_secret,
             sources,
             teams,
             rules,

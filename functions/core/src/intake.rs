@@ -114,11 +114,37 @@ pub fn route(
         return (Vec::new(), None);
     }
     let d = crate::routing::decide(config, lead, now, states);
+    let owner = d.route.team.as_deref().and_then(|t| config.team(t));
+    lead.timeline = vec![
+        crate::model::TimelineEntry::new(
+            lead.received_at,
+            "received",
+            format!("{} via {}", lead.action, lead.source_id),
+        ),
+        crate::model::TimelineEntry::new(now, "routed", d.route.why.clone()),
+    ];
+    let mut jobs = d.jobs;
+    // a team with members: its rep claims the lead; with an SLA, unclaimed leads move on
+    lead.claim = None;
+    if let Some(t) = owner.filter(|t| !t.members.is_empty()) {
+        lead.claim = Some(crate::model::Claim::unclaimed(now));
+        if t.sla.is_some() {
+            jobs.push(crate::outbox::Job::Escalate {
+                team: t.name.clone(),
+                step: 1,
+            });
+        }
+    }
     lead.route = Some(d.route);
-    let outbox = d
-        .jobs
+    let outbox = jobs
         .into_iter()
-        .map(|job| Notification::new(&lead.id, job, now))
+        .map(|job| {
+            let due = crate::claims::due_at(config, &job, now);
+            let mut n = Notification::new(&lead.id, job, due);
+            n.created_at = now;
+            n.updated_at = now;
+            n
+        })
         .collect();
     (outbox, d.state)
 }
@@ -160,6 +186,9 @@ fn classify(
     let r = readiness::classify(&config.rules, source.business, event.action, &texts);
     Lead {
         route: None,
+        claim: None,
+        timeline: Vec::new(),
+        rev: 0,
         truncated,
         id: Lead::id_for(source_id, &delivery_id),
         source_id: source_id.to_string(),

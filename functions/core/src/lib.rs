@@ -8,6 +8,7 @@
 //! adapters under `infra/`. Nothing here knows about AWS or an HTTP framework.
 
 pub mod app;
+pub mod claims;
 pub mod clock;
 pub mod config;
 pub mod http;

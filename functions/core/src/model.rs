@@ -220,6 +220,97 @@ pub struct Lead {
     /// nurture lead (and leads stored before routing had owners).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<crate::routing::Route>,
+    /// Whether the owner's rep has claimed it ([`crate::claims`]); `None` for leads no
+    /// team with members owns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<Claim>,
+    /// What happened to the lead, oldest first: received, routed, claimed, escalated
+    /// (`GET /leads/{id}` adds the notifications sent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEntry>,
+    /// Bumped by every change after the insert (claim, escalation): a change is written
+    /// only if the stored lead is still at `rev - 1`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rev: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimState {
+    Unclaimed,
+    Claimed,
+}
+
+impl std::str::FromStr for ClaimState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "unclaimed" => Ok(ClaimState::Unclaimed),
+            "claimed" => Ok(ClaimState::Claimed),
+            other => Err(format!(
+                "unknown claim state {other:?}, expected unclaimed or claimed"
+            )),
+        }
+    }
+}
+
+/// A lead's claim: who took it and how long that took, and the SLA steps before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub state: ClaimState,
+    /// The member who claimed it.
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    /// From arrival to the claim.
+    #[serde(default)]
+    pub seconds_to_claim: Option<i64>,
+    /// SLA steps taken so far (re-assignments, then the fallback team).
+    #[serde(default)]
+    pub escalations: u32,
+    /// Everyone who had the lead before its current holder (`team/member`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub had: Vec<String>,
+    /// When the current holder (team, member) got it.
+    pub assigned_at: DateTime<Utc>,
+}
+
+impl Claim {
+    pub fn unclaimed(at: DateTime<Utc>) -> Self {
+        Claim {
+            state: ClaimState::Unclaimed,
+            by: None,
+            at: None,
+            seconds_to_claim: None,
+            escalations: 0,
+            had: Vec::new(),
+            assigned_at: at,
+        }
+    }
+}
+
+/// One step on a lead's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    /// `received`, `routed`, `notified`, `claimed`, `escalated`.
+    pub event: String,
+    pub detail: String,
+}
+
+impl TimelineEntry {
+    pub fn new(at: DateTime<Utc>, event: &str, detail: impl Into<String>) -> Self {
+        TimelineEntry {
+            at,
+            event: event.into(),
+            detail: detail.into(),
+        }
+    }
 }
 
 /// How long a lead's text fields may be; longer values are cut to the limit (at a

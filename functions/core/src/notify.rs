@@ -60,6 +60,109 @@ pub struct Outgoing<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
     /// The rep's Slack user id (`[[team.member]] slack`), mentioned in Slack messages.
     pub mention: Option<String>,
+    /// The claim link, for a team with members.
+    pub claim: Option<ClaimLink>,
+    /// For an SLA step's notification: what happened (who had it, for how long).
+    pub escalation: Option<String>,
+    /// A reply to a Slack button click (the message, updated to show the claim).
+    pub reply: bool,
+}
+
+/// A notification's claim link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimLink {
+    /// `{public_url}/claim/{token}`.
+    pub url: String,
+    pub token: String,
+    /// A Slack app's interactive button (`action_id = "claim"`, the token as its value)
+    /// instead of a link button.
+    pub action: bool,
+}
+
+impl Outgoing<'_> {
+    /// The Slack body: the lead message with its claim button and escalation, or for a
+    /// reply the message replaced by who has the lead now.
+    pub fn slack_body(&self) -> Value {
+        if self.reply {
+            return slack_claimed(self.lead);
+        }
+        let mut v = slack_message(self.lead, &self.link, self.mention.as_deref());
+        let blocks = v["blocks"].as_array_mut().expect("blocks");
+        if let Some(note) = &self.escalation {
+            blocks.insert(
+                1,
+                json!({"type": "section", "text": {"type": "mrkdwn", "text": format!(":rotating_light: *Escalated:* {}", slack_escape(note))}}),
+            );
+            v["text"] = json!(format!("Escalated — {}", v["text"].as_str().unwrap_or("")));
+        }
+        if let Some(c) = &self.claim {
+            let button = if c.action {
+                json!({"type": "button", "style": "primary", "text": {"type": "plain_text", "text": "Claim"}, "action_id": "claim", "value": c.token})
+            } else {
+                json!({"type": "button", "style": "primary", "text": {"type": "plain_text", "text": "Claim"}, "url": c.url})
+            };
+            let blocks = v["blocks"].as_array_mut().expect("blocks");
+            if let Some(actions) = blocks.last_mut().and_then(|b| b["elements"].as_array_mut()) {
+                actions.insert(0, button);
+            }
+        }
+        v
+    }
+
+    /// The console line, with the escalation and the claim link.
+    pub fn console_text(&self) -> String {
+        let mut line = console_line(self.lead, self.notification.team(), &self.link);
+        if let Some(note) = &self.escalation {
+            line = format!("ESCALATED ({}) {line}", crate::mask::printable(note));
+        }
+        if let Some(c) = &self.claim {
+            line.push_str(&format!(" — claim {}", c.url));
+        }
+        line
+    }
+
+    /// The webhook body, with `claim_url` and `escalation` when there are.
+    pub fn webhook_body(&self) -> Value {
+        let mut v = webhook_message(self.lead, self.notification, &self.link);
+        if let Some(c) = &self.claim {
+            v["claim_url"] = json!(c.url);
+        }
+        if let Some(note) = &self.escalation {
+            v["type"] = json!("lead.escalated");
+            v["escalation"] = json!(note);
+        }
+        v
+    }
+}
+
+/// The Slack message after a claim (`replace_original`): who has the lead.
+pub fn slack_claimed(lead: &Lead) -> Value {
+    let e = slack_escape;
+    let by = lead
+        .claim
+        .as_ref()
+        .and_then(|c| c.by.clone())
+        .unwrap_or_else(|| "nobody yet".into());
+    let after = lead
+        .claim
+        .as_ref()
+        .and_then(|c| c.seconds_to_claim)
+        .map(|s| {
+            format!(
+                " after {}",
+                crate::claims::human(chrono::Duration::seconds(s))
+            )
+        })
+        .unwrap_or_default();
+    let text = format!(
+        "Hot lead: {} — {} — claimed by {}{after}",
+        e(&who(lead)),
+        lead.action,
+        e(&by)
+    );
+    json!({"replace_original": true, "text": text, "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": format!(":white_check_mark: {text}")}}
+    ]})
 }
 
 #[async_trait]
@@ -238,6 +341,9 @@ mod tests {
             }],
             truncated: Vec::new(),
             route: None,
+            claim: None,
+            timeline: Vec::new(),
+            rev: 0,
         }
     }
 

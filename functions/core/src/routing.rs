@@ -220,6 +220,55 @@ fn rotate(state: &mut TeamState, available: &[(&str, u32)]) -> usize {
     best
 }
 
+/// Whether member `m` of a team can take a lead at `now` given the team's stored state:
+/// on shift, not away, under `max_open`.
+pub fn available(m: &Member, now: DateTime<Utc>, state: &TeamState) -> Result<(), String> {
+    let open = state.open.get(&m.name).copied().unwrap_or(0);
+    on_duty(m, now).and_then(|()| match m.max_open {
+        Some(max) if open >= max => Err(format!("at capacity ({open} open)")),
+        _ => Ok(()),
+    })
+}
+
+/// The member of team `t` who takes the next lead by weighted rotation among those
+/// available at `now`, and the team state after it (version bumped, the member's open
+/// leads counted); `None` if nobody is available. Everyone passed over is added to
+/// `skipped` (named `{prefix}/{member}` when a prefix is given).
+pub fn pick<'t>(
+    t: &'t Team,
+    now: DateTime<Utc>,
+    state: TeamState,
+    prefix: Option<&str>,
+    skipped: &mut Vec<Skipped>,
+) -> Option<(&'t Member, TeamState)> {
+    let mut avail: Vec<(&str, u32)> = Vec::new();
+    let mut who: Vec<&Member> = Vec::new();
+    for m in &t.members {
+        match available(m, now, &state) {
+            Ok(()) => {
+                avail.push((m.name.as_str(), m.weight));
+                who.push(m);
+            }
+            Err(why) => skipped.push(Skipped {
+                member: match prefix {
+                    Some(p) => format!("{p}/{}", m.name),
+                    None => m.name.clone(),
+                },
+                why,
+            }),
+        }
+    }
+    if avail.is_empty() {
+        return None;
+    }
+    let mut next = state;
+    let i = rotate(&mut next, &avail);
+    let m = who[i];
+    *next.open.entry(m.name.clone()).or_insert(0) += 1;
+    next.version += 1;
+    Some((m, next))
+}
+
 /// Routes hot lead `lead` at `now`, given the stored state of the teams
 /// [`teams_to_read`] names (a team missing from `states` is fresh).
 pub fn decide(
@@ -261,37 +310,10 @@ pub fn decide(
             continue;
         }
         let state = states.get(&t.name).cloned().unwrap_or_default();
-        let mut available: Vec<(&str, u32)> = Vec::new();
-        let mut who: Vec<&Member> = Vec::new();
-        for m in &t.members {
-            let open = state.open.get(&m.name).copied().unwrap_or(0);
-            let verdict = on_duty(m, now).and_then(|()| match m.max_open {
-                Some(max) if open >= max => Err(format!("at capacity ({open} open)")),
-                _ => Ok(()),
-            });
-            match verdict {
-                Ok(()) => {
-                    available.push((m.name.as_str(), m.weight));
-                    who.push(m);
-                }
-                Err(why) => skipped.push(Skipped {
-                    member: if t.name == owner_team.name {
-                        m.name.clone()
-                    } else {
-                        format!("{}/{}", t.name, m.name)
-                    },
-                    why,
-                }),
-            }
-        }
-        if available.is_empty() {
+        let prefix = (t.name != owner_team.name).then_some(t.name.as_str());
+        let Some((m, next)) = pick(t, now, state, prefix, &mut skipped) else {
             continue;
-        }
-        let mut next = state;
-        let i = rotate(&mut next, &available);
-        let m = who[i];
-        *next.open.entry(m.name.clone()).or_insert(0) += 1;
-        next.version += 1;
+        };
         chosen = Some((t, m, next));
         break;
     }

@@ -40,9 +40,9 @@ use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::keys::time_key;
 use handoff_core::store::{
-    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead,
+    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, LeadUpdate, Leads, NewLead,
     Notification, Outbox, Page, RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError,
-    TeamState, REJECTED_LOG_CAPACITY,
+    TeamState, Updated, REJECTED_LOG_CAPACITY,
 };
 
 /// Table partition key (S).
@@ -610,6 +610,96 @@ impl Leads for DynamoStore {
         self.read_lead(id).await
     }
 
+    async fn update_lead(&self, update: LeadUpdate) -> Result<Updated, StoreError> {
+        let lead = &update.lead;
+        let prev = lead.rev.saturating_sub(1);
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(lead_item(lead)?))
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#rev", "rev")
+            .expression_attribute_values(":prev", num(prev));
+        // leads written before revisions have no `rev`: they count as 0
+        let put = if prev == 0 {
+            put.condition_expression(
+                "attribute_exists(#pk) AND (attribute_not_exists(#rev) OR #rev = :prev)",
+            )
+        } else {
+            put.condition_expression("attribute_exists(#pk) AND #rev = :prev")
+        };
+        let mut items = vec![TransactWriteItem::builder()
+            .put(put.build().map_err(build_error)?)
+            .build()];
+        for n in &update.outbox {
+            if n.lead_id != lead.id {
+                return Err(StoreError::Corrupt(format!(
+                    "notification {} does not belong to lead {}",
+                    n.id, lead.id
+                )));
+            }
+            items.push(
+                TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name(&self.table)
+                            .set_item(Some(notification_item(n, 1)?))
+                            .build()
+                            .map_err(build_error)?,
+                    )
+                    .build(),
+            );
+        }
+        if items.len() > MAX_TRANSACT_ITEMS {
+            return Err(StoreError::Corrupt(format!(
+                "lead {} update has {} jobs; one transaction holds at most {}",
+                lead.id,
+                update.outbox.len(),
+                MAX_TRANSACT_ITEMS - 1
+            )));
+        }
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let sent = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .client_request_token(request_token())
+                .send()
+                .await;
+            let err = match sent {
+                Ok(_) => return Ok(Updated::Applied(Box::new(update.lead))),
+                Err(e) => e,
+            };
+            let retry = match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(c)) => {
+                    let codes: Vec<&str> = c
+                        .cancellation_reasons()
+                        .iter()
+                        .map(|r| r.code().unwrap_or("None"))
+                        .collect();
+                    if codes.first() == Some(&"ConditionalCheckFailed") {
+                        return match self.read_lead(&lead.id).await? {
+                            Some(_) => Ok(Updated::Changed),
+                            None => Ok(Updated::NotFound),
+                        };
+                    }
+                    codes.contains(&"TransactionConflict")
+                }
+                Some(e) => e.is_transaction_in_progress_exception(),
+                None => false,
+            };
+            if !retry || tries >= TRANSACTION_TRIES {
+                return Err(unavailable("transact_write_items (lead update)", err));
+            }
+            tokio::time::sleep(StdDuration::from_millis(20 << tries)).await;
+        }
+    }
+
+    async fn write_team_state(&self, team: &str, state: &TeamState) -> Result<bool, StoreError> {
+        self.take_turn(team, state).await
+    }
+
     async fn team_states(
         &self,
         teams: &[String],
@@ -635,7 +725,9 @@ impl Leads for DynamoStore {
 
     async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError> {
         let limit = query.limit.clamp(1, MAX_PAGE);
-        let (index, hash, range, value) = match (query.stage, query.unrouted) {
+        // claims and owners exist on hot leads only: their filters read that partition
+        let hot_only = query.unrouted || (query.filters() && query.stage.is_none());
+        let (index, hash, range, value) = match (query.stage, hot_only) {
             (_, true) => (GSI1, "GSI1PK", "GSI1SK", stage_pk(Stage::Hot)),
             (None, false) => (GSI2, "GSI2PK", "GSI2SK", ALL_LEADS.to_owned()),
             (Some(stage), false) => (GSI1, "GSI1PK", "GSI1SK", stage_pk(stage)),
@@ -645,17 +737,41 @@ impl Leads for DynamoStore {
             Some(c) => Some(decode_cursor(c, hash, range, &value, |sk| sk == LEAD_SK)?),
         };
         // One more than a page: tells whether a `next` page exists.
-        let mut items = if query.unrouted {
-            // the hot leads' partition, only those marked unrouted (read on until a page fills)
-            self.collect("query (unrouted leads)", limit + 1, start, |from, l| {
-                self.query()
+        let mut filters = Vec::new();
+        let mut names: Vec<(&str, &str)> = Vec::new();
+        let mut values: Vec<(&str, AttributeValue)> = Vec::new();
+        if query.unrouted {
+            filters.push("attribute_exists(#unrouted)");
+            names.push(("#unrouted", "unrouted"));
+        }
+        if let Some(c) = query.claim {
+            filters.push("#claim = :claim");
+            names.push(("#claim", "claim_state"));
+            values.push((":claim", s(claim_state(c))));
+        }
+        if let Some(t) = &query.team {
+            filters.push("#owner = :owner");
+            names.push(("#owner", "owner_team"));
+            values.push((":owner", s(t)));
+        }
+        let mut items = if !filters.is_empty() {
+            // one partition, only the items that pass (read on until a page fills)
+            let filter = filters.join(" AND ");
+            self.collect("query (leads, filtered)", limit + 1, start, |from, l| {
+                let mut q = self
+                    .query()
                     .index_name(index)
                     .key_condition_expression("#pk = :pk")
-                    .filter_expression("attribute_exists(#unrouted)")
+                    .filter_expression(&filter)
                     .expression_attribute_names("#pk", hash)
-                    .expression_attribute_names("#unrouted", "unrouted")
-                    .expression_attribute_values(":pk", s(&value))
-                    .scan_index_forward(false)
+                    .expression_attribute_values(":pk", s(&value));
+                for (k, v) in &names {
+                    q = q.expression_attribute_names(*k, *v);
+                }
+                for (k, v) in &values {
+                    q = q.expression_attribute_values(*k, v.clone());
+                }
+                q.scan_index_forward(false)
                     .set_limit(l)
                     .set_exclusive_start_key(from)
             })
@@ -1175,6 +1291,13 @@ fn num(v: u64) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
+fn claim_state(c: handoff_core::model::ClaimState) -> &'static str {
+    match c {
+        handoff_core::model::ClaimState::Unclaimed => "unclaimed",
+        handoff_core::model::ClaimState::Claimed => "claimed",
+    }
+}
+
 fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
     let time = format!("{}#{}", time_key(lead.received_at), lead.id);
     let mut item = Item::new();
@@ -1195,6 +1318,13 @@ fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
     put("GSI2SK", s(&time));
     if lead.stage == Stage::Hot && lead.route.as_ref().is_some_and(|r| r.team.is_none()) {
         put("unrouted", AttributeValue::Bool(true));
+    }
+    put("rev", num(lead.rev));
+    if let Some(t) = lead.route.as_ref().and_then(|r| r.team.as_deref()) {
+        put("owner_team", s(t));
+    }
+    if let Some(c) = &lead.claim {
+        put("claim_state", s(claim_state(c.state)));
     }
     put("GSI3PK", s(format!("SOURCE#{}", lead.source_id)));
     put("GSI3SK", s(&time));

@@ -96,6 +96,9 @@ contract_tests!(
         list_leads_refuses_foreign_cursors,
         team_state_is_written_with_the_lead_at_the_version_read,
         unrouted_hot_leads_are_listed_apart,
+        update_lead_is_conditional_and_writes_its_jobs,
+        write_team_state_is_conditional_on_its_version,
+        claim_and_team_filters_list_what_is_waiting,
     ],
     outbox: [
         claim_due_oldest_first_with_limit,
@@ -328,6 +331,8 @@ async fn invalid_cursors_are_refused() {
             limit: 1,
             cursor: None,
             unrouted: false,
+            claim: None,
+            team: None,
         })
         .await
         .unwrap();
@@ -344,6 +349,8 @@ async fn invalid_cursors_are_refused() {
                 limit: 1,
                 cursor: Some(cursor.clone()),
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await
             .unwrap_err();
@@ -356,6 +363,8 @@ async fn invalid_cursors_are_refused() {
             limit: 5,
             cursor: Some(next),
             unrouted: false,
+            claim: None,
+            team: None,
         })
         .await
         .unwrap();

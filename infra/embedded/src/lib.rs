@@ -39,9 +39,9 @@ use chrono::{DateTime, Utc};
 use handoff_core::model::{Lead, Stage};
 use handoff_core::store::keys::{time_key, TIME_KEY_LEN};
 use handoff_core::store::{
-    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, Leads, NewLead,
+    Attempt, DeliveryQuery, DeliveryState, Inserted, Lanes, LeadQuery, LeadUpdate, Leads, NewLead,
     Notification, Outbox, Page, RawPayloads, Redrive, RejectedDelivery, RejectedLog, StoreError,
-    TeamState, REJECTED_LOG_CAPACITY,
+    TeamState, Updated, REJECTED_LOG_CAPACITY,
 };
 use redb::{
     Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
@@ -470,6 +470,66 @@ impl Leads for EmbeddedStore {
         .await
     }
 
+    async fn update_lead(&self, update: LeadUpdate) -> Result<Updated, StoreError> {
+        self.run(move |db| {
+            let tx = db.begin_write()?;
+            let applied = {
+                let mut leads = tx.open_table(LEADS)?;
+                let id = update.lead.id.as_str();
+                let stored: Lead = match leads.get(id)? {
+                    Some(v) => decode("lead", id, v.value())?,
+                    None => return Ok(Updated::NotFound),
+                };
+                if stored.rev + 1 != update.lead.rev {
+                    return Ok(Updated::Changed);
+                }
+                leads.insert(id, serde_json::to_vec(&update.lead)?.as_slice())?;
+                let mut time = tx.open_table(LEAD_TIME)?;
+                for scope in [lead_scope(None), lead_scope(Some(stored.stage)), UNROUTED] {
+                    time.remove(lead_time_key(scope, &stored).as_str())?;
+                }
+                index_lead(&mut time, &update.lead)?;
+                let mut notifications = tx.open_table(NOTIFICATIONS)?;
+                let mut due = tx.open_table(NOTIFICATION_DUE)?;
+                let mut by_lead = tx.open_table(NOTIFICATION_LEAD)?;
+                let mut by_time = tx.open_table(NOTIFICATION_TIME)?;
+                for n in &update.outbox {
+                    let old: Option<Notification> = match notifications.get(n.id.as_str())? {
+                        Some(v) => Some(decode("notification", &n.id, v.value())?),
+                        None => None,
+                    };
+                    put_notification(&mut notifications, &mut due, &mut by_time, old.as_ref(), n)?;
+                    by_lead.insert(lead_notification_key(n).as_str(), n.id.as_str())?;
+                }
+                update.lead
+            };
+            tx.commit()?;
+            Ok(Updated::Applied(Box::new(applied)))
+        })
+        .await
+    }
+
+    async fn write_team_state(&self, team: &str, state: &TeamState) -> Result<bool, StoreError> {
+        let (team, state) = (team.to_owned(), state.clone());
+        self.run(move |db| {
+            let tx = db.begin_write()?;
+            {
+                let mut states = tx.open_table(TEAM_STATES)?;
+                let stored = match states.get(team.as_str())? {
+                    Some(v) => decode::<TeamState>("team state", &team, v.value())?.version,
+                    None => 0,
+                };
+                if stored + 1 != state.version {
+                    return Ok(false);
+                }
+                states.insert(team.as_str(), serde_json::to_vec(&state)?.as_slice())?;
+            }
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
     async fn team_states(
         &self,
         teams: &[String],
@@ -525,6 +585,7 @@ impl Leads for EmbeddedStore {
                 _ => return Err(StoreError::InvalidCursor),
             },
         };
+        let filter = query.clone();
         self.run(move |db| {
             let tx = db.begin_read()?;
             let time = tx.open_table(LEAD_TIME)?;
@@ -540,7 +601,11 @@ impl Leads for EmbeddedStore {
                 }
                 let id = id.value();
                 let v = leads.get(id)?.ok_or_else(|| missing("lead", id))?;
-                items.push(decode::<Lead>("lead", id, v.value())?);
+                let lead = decode::<Lead>("lead", id, v.value())?;
+                if !filter.keeps(&lead) {
+                    continue;
+                }
+                items.push(lead);
                 last_key = Some(key.value().to_owned());
             }
             Ok(Page {

@@ -103,6 +103,8 @@ async fn all_leads(store: &EmbeddedStore, stage: Option<Stage>, limit: usize) ->
                 limit,
                 cursor,
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await
             .unwrap();

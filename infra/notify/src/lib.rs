@@ -116,14 +116,14 @@ impl Notifier for HttpNotifier {
     async fn send(&self, out: &Outgoing<'_>) -> Result<(), NotifyError> {
         match &out.entry.target {
             Target::Console => {
-                let line = notify::console_line(out.lead, out.notification.team(), &out.link);
+                let line = out.console_text();
                 let mut w = self.console.lock().unwrap();
                 writeln!(w, "{line}")
                     .and_then(|_| w.flush())
                     .map_err(|e| NotifyError::Retryable(format!("console: {e}")))
             }
             Target::Slack { url } => {
-                let body = notify::slack_message(out.lead, &out.link, out.mention.as_deref());
+                let body = out.slack_body();
                 self.post(
                     url,
                     serde_json::to_vec(&body).unwrap_or_default(),
@@ -133,12 +133,7 @@ impl Notifier for HttpNotifier {
                 .await
             }
             Target::Webhook { url, secret } => {
-                let body = serde_json::to_vec(&notify::webhook_message(
-                    out.lead,
-                    out.notification,
-                    &out.link,
-                ))
-                .unwrap_or_default();
+                let body = serde_json::to_vec(&out.webhook_body()).unwrap_or_default();
                 let headers: Vec<(String, String)> = match secret {
                     Some(secret) => {
                         signing::sign(secret.expose(), &out.notification.id, &body, out.now)

@@ -5,11 +5,25 @@ use serde_json::{json, Value};
 use super::{query, ApiError, HandlerFuture, Params, Request, Response};
 use crate::app::App;
 use crate::model::Stage;
-use crate::store::LeadQuery;
+use crate::model::TimelineEntry;
+use crate::outbox::Job;
+use crate::store::{DeliveryState, LeadQuery, Notification};
 
 pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<'a> {
     Box::pin(async move {
-        let q = query::parse(req.query, &["stage", "limit", "cursor", "routed"])?;
+        let q = query::parse(
+            req.query,
+            &["stage", "limit", "cursor", "routed", "claim", "team"],
+        )?;
+        let claim = query::opt::<crate::model::ClaimState>(q.get("claim"))?;
+        let team = q.get("team").filter(|t| !t.is_empty()).cloned();
+        if let Some(t) = &team {
+            if app.config().team(t).is_none() {
+                return Err(ApiError::bad_request(format!(
+                    "no team {t:?} is configured"
+                )));
+            }
+        }
         let stage = query::opt::<Stage>(q.get("stage"))?;
         let unrouted = match q.get("routed").map(String::as_str) {
             None => false,
@@ -31,6 +45,8 @@ pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<
             // `cursor=` (empty) is the first page, as no cursor is
             cursor: q.get("cursor").filter(|c| !c.is_empty()).cloned(),
             unrouted,
+            claim,
+            team,
         };
         let page = app.store.list_leads(&query).await?;
         Ok(Response::json(
@@ -51,8 +67,47 @@ pub fn get<'a>(app: &'a App, _: Request<'a>, p: Params<'a>) -> HandlerFuture<'a>
             .await?
             .ok_or_else(|| ApiError::not_found(format!("no lead {id}")))?;
         let notifications = app.store.lead_notifications(id).await?;
+        let mut lead = lead;
+        lead.timeline.extend(notified(&notifications));
+        // stable: what happened at one instant keeps its order (received before routed)
+        lead.timeline.sort_by_key(|e| e.at);
         let mut v = serde_json::to_value(&lead).unwrap_or(Value::Null);
         v["notifications"] = serde_json::to_value(notifications).unwrap_or(Value::Null);
         Ok(Response::json(200, v))
     })
+}
+
+/// The timeline's `notified` entries, read off the lead's deliveries (a delivery's
+/// outcome is written once, by the outbox, so the lead is not written again for it).
+fn notified(notifications: &[Notification]) -> Vec<TimelineEntry> {
+    notifications
+        .iter()
+        .filter_map(|n| {
+            let what = match &n.job {
+                Job::Notify { team, target, step } if *step > 0 => {
+                    format!("{team} via {target} (SLA step {step})")
+                }
+                Job::Notify { team, target, .. } => format!("{team} via {target}"),
+                Job::SlackReply { team, .. } => format!("{team}: Slack message updated"),
+                // a step that ran is on the stored timeline; one that gave up is shown
+                Job::Escalate { team, step } if n.state == DeliveryState::Dead => {
+                    format!("{team}: SLA step {step} did not run")
+                }
+                Job::Escalate { .. } => return None,
+            };
+            match n.state {
+                DeliveryState::Sent => Some(TimelineEntry::new(n.updated_at, "notified", what)),
+                DeliveryState::Dead => Some(TimelineEntry::new(
+                    n.updated_at,
+                    "not_notified",
+                    format!(
+                        "{what}: gave up after {} attempts: {}",
+                        n.attempts,
+                        n.last_error.as_deref().unwrap_or("?")
+                    ),
+                )),
+                DeliveryState::Pending => None,
+            }
+        })
+        .collect()
 }

@@ -17,10 +17,12 @@ use crate::app::App;
 use crate::model::Headers;
 use crate::store::StoreError;
 
+mod claims;
 mod deliveries;
 mod hooks;
 mod leads;
 mod query;
+pub mod slack;
 
 pub use hooks::lead_answer;
 
@@ -210,6 +212,50 @@ pub enum Access {
     /// route is open only where [`App::open_without_token`] says so (the local server on
     /// loopback); on Lambda it fails closed.
     Admin,
+    /// The admin token, or a team's own key (`[[team]] api_key_env`); the handler sees
+    /// which through [`caller`].
+    AdminOrTeam,
+    /// Anyone holding a signed claim link: the token in the path is checked by the handler.
+    ClaimLink,
+    /// Slack's request signature, checked by the handler on the raw body.
+    SlackSignature,
+}
+
+/// Who a request's bearer token names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Admin,
+    Team(String),
+}
+
+/// The caller by `Authorization: Bearer …`: the admin token (or, with none configured,
+/// anyone where [`App::open_without_token`] allows), else a team key.
+pub fn caller(app: &App, req: &Request<'_>) -> Option<Caller> {
+    let config = app.config();
+    let given = req
+        .headers
+        .get("authorization")
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim_start())
+        .filter(|t| !t.is_empty());
+    match (&config.server.api_token, given) {
+        (None, _) if app.open_without_token => return Some(Caller::Admin),
+        (Some(t), Some(g)) if constant_time_eq(g.as_bytes(), t.expose().as_bytes()) => {
+            return Some(Caller::Admin)
+        }
+        _ => {}
+    }
+    let g = given?;
+    config
+        .teams
+        .iter()
+        .find(|t| {
+            t.api_key
+                .as_ref()
+                .is_some_and(|k| constant_time_eq(g.as_bytes(), k.expose().as_bytes()))
+        })
+        .map(|t| Caller::Team(t.name.clone()))
 }
 
 pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send + 'a>>;
@@ -265,6 +311,30 @@ pub static ROUTES: &[Route] = &[
         path: "/leads/{id}",
         access: Access::Admin,
         handler: leads::get,
+    },
+    Route {
+        method: "POST",
+        path: "/leads/{id}/claim",
+        access: Access::AdminOrTeam,
+        handler: claims::api,
+    },
+    Route {
+        method: "GET",
+        path: "/claim/{token}",
+        access: Access::ClaimLink,
+        handler: claims::show,
+    },
+    Route {
+        method: "POST",
+        path: "/claim/{token}",
+        access: Access::ClaimLink,
+        handler: claims::submit,
+    },
+    Route {
+        method: "POST",
+        path: "/slack/actions",
+        access: Access::SlackSignature,
+        handler: slack::actions,
     },
     Route {
         method: "GET",
@@ -370,7 +440,15 @@ pub async fn handle(app: &App, req: Request<'_>) -> Response {
 
 fn authorise(app: &App, access: Access, req: &Request<'_>) -> Result<(), ApiError> {
     match access {
-        Access::Public | Access::ProviderSignature => Ok(()),
+        Access::Public | Access::ProviderSignature | Access::ClaimLink | Access::SlackSignature => {
+            Ok(())
+        }
+        Access::AdminOrTeam => match caller(app, req) {
+            Some(_) => Ok(()),
+            None => Err(ApiError::unauthorized(
+                "send Authorization: Bearer <api token or the team's key>",
+            )),
+        },
         Access::Admin => {
             let config = app.config();
             let Some(token) = &config.server.api_token else {

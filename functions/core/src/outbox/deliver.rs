@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::Job;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::config::Notify;
-use crate::notify::{Notifier, NotifyError, Outgoing};
+use crate::config::{Notify, Target};
+use crate::notify::{ClaimLink, Notifier, NotifyError, Outgoing};
 use crate::store::{Attempt, DeliveryState, LeadStore, Notification, StoreError};
 
 /// How long a claimed notification is reserved for the worker sending it.
@@ -30,6 +30,15 @@ fn rep_slack_id(config: &Config, lead: &crate::model::Lead) -> Option<String> {
         .clone()
 }
 
+/// `{public_url}/leads/{id}`.
+fn lead_link(config: &Config, lead: &crate::model::Lead) -> String {
+    format!(
+        "{}/leads/{}",
+        config.server.public_url.as_deref().unwrap_or(""),
+        lead.id
+    )
+}
+
 pub struct Dispatcher {
     pub store: Arc<dyn LeadStore>,
     pub notifier: Arc<dyn Notifier>,
@@ -50,7 +59,7 @@ impl Dispatcher {
         }
         let started = self.clock.now();
         let result = match &n.job {
-            Job::Notify { team, target } => match (
+            Job::Notify { team, target, step } => match (
                 notify_entry(config, team, target),
                 self.store.get_lead(&n.lead_id).await?,
             ) {
@@ -62,17 +71,63 @@ impl Dispatcher {
                     n.lead_id
                 ))),
                 (Some(entry), Some(lead)) => {
+                    let claim = crate::claims::link(config, &lead, team, None, started).map(
+                        |(url, token)| ClaimLink {
+                            url,
+                            token,
+                            action: entry.claim_action,
+                        },
+                    );
                     let out = Outgoing {
                         notification: n,
                         entry,
                         lead: &lead,
-                        link: format!(
-                            "{}/leads/{}",
-                            config.server.public_url.as_deref().unwrap_or(""),
-                            lead.id
-                        ),
+                        link: lead_link(config, &lead),
                         now: started,
                         mention: rep_slack_id(config, &lead),
+                        claim,
+                        escalation: crate::claims::escalation_note(&lead, *step),
+                        reply: false,
+                    };
+                    self.notifier.send(&out).await
+                }
+            },
+            Job::Escalate { team, step } => {
+                match crate::claims::escalate(
+                    &*self.store,
+                    config,
+                    &n.lead_id,
+                    team,
+                    *step,
+                    started,
+                )
+                .await
+                {
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(NotifyError::Retryable(e.to_string())),
+                }
+            }
+            Job::SlackReply { url, .. } => match self.store.get_lead(&n.lead_id).await? {
+                None => Err(NotifyError::Permanent(format!(
+                    "lead {} not found",
+                    n.lead_id
+                ))),
+                Some(lead) => {
+                    let entry = Notify {
+                        id: "slack-reply".into(),
+                        target: Target::Slack { url: url.clone() },
+                        claim_action: false,
+                    };
+                    let out = Outgoing {
+                        notification: n,
+                        entry: &entry,
+                        lead: &lead,
+                        link: lead_link(config, &lead),
+                        now: started,
+                        mention: None,
+                        claim: None,
+                        escalation: None,
+                        reply: true,
                     };
                     self.notifier.send(&out).await
                 }

@@ -20,8 +20,24 @@ pub use drain::drain;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Job {
     /// Send the lead to notify entry `target` (its stable id, see
-    /// [`crate::config::Notify::id`]) of team `team`.
-    Notify { team: String, target: String },
+    /// [`crate::config::Notify::id`]) of team `team`. `step` is the SLA step the
+    /// message belongs to (0: the lead's arrival; 1…: an escalation).
+    Notify {
+        team: String,
+        target: String,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        step: u32,
+    },
+    /// SLA step `step` (1…) of a lead owned by `team`: due `sla` after the previous
+    /// step; if the lead is still unclaimed then, it moves on ([`crate::claims`]).
+    Escalate { team: String, step: u32 },
+    /// Update the Slack message whose Claim button `team`'s rep pressed, through the
+    /// `response_url` Slack gave with the click (to show who has the lead now).
+    SlackReply { team: String, url: String },
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Items written before jobs were tagged have no `kind` and address their notify entry
@@ -34,7 +50,20 @@ impl<'de> Deserialize<'de> for Job {
         #[derive(Deserialize)]
         #[serde(tag = "kind", rename_all = "snake_case")]
         enum Tagged {
-            Notify { team: String, target: String },
+            Notify {
+                team: String,
+                target: String,
+                #[serde(default)]
+                step: u32,
+            },
+            Escalate {
+                team: String,
+                step: u32,
+            },
+            SlackReply {
+                team: String,
+                url: String,
+            },
         }
         let mut fields = serde_json::Map::deserialize(d)?;
         if !fields.contains_key("kind") {
@@ -45,7 +74,9 @@ impl<'de> Deserialize<'de> for Job {
         }
         fields.remove("notify_index");
         match Tagged::deserialize(Value::Object(fields)).map_err(D::Error::custom)? {
-            Tagged::Notify { team, target } => Ok(Job::Notify { team, target }),
+            Tagged::Notify { team, target, step } => Ok(Job::Notify { team, target, step }),
+            Tagged::Escalate { team, step } => Ok(Job::Escalate { team, step }),
+            Tagged::SlackReply { team, url } => Ok(Job::SlackReply { team, url }),
         }
     }
 }
@@ -54,19 +85,33 @@ impl Job {
     /// The part of the item id after the lead id: unique per lead and job.
     pub fn key(&self) -> String {
         match self {
-            Job::Notify { team, target } => format!("{team}.{target}"),
+            Job::Notify {
+                team,
+                target,
+                step: 0,
+            } => format!("{team}.{target}"),
+            Job::Notify { team, target, step } => format!("{team}.{target}.step{step}"),
+            Job::Escalate { team, step } => format!("{team}.sla{step}"),
+            Job::SlackReply { team, url } => {
+                use sha2::Digest;
+                let h = hex::encode(sha2::Sha256::digest(url.as_bytes()));
+                format!("{team}.slack-reply-{}", &h[..12])
+            }
         }
     }
     pub fn notify(team: &str, target: &str) -> Job {
         Job::Notify {
             team: team.into(),
             target: target.into(),
+            step: 0,
         }
     }
     /// The team the job concerns.
     pub fn team(&self) -> &str {
         match self {
-            Job::Notify { team, .. } => team,
+            Job::Notify { team, .. }
+            | Job::Escalate { team, .. }
+            | Job::SlackReply { team, .. } => team,
         }
     }
 }

@@ -33,6 +33,24 @@ pub enum Inserted {
     StateChanged,
 }
 
+/// A change to a stored lead (a claim, an SLA step): the lead as it is to be, its
+/// `rev` one more than the stored lead's, and the outbox jobs to write with it.
+#[derive(Debug, Clone)]
+pub struct LeadUpdate {
+    pub lead: Lead,
+    pub outbox: Vec<Notification>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Updated {
+    /// Written, with its jobs.
+    Applied(Box<Lead>),
+    /// The stored lead is not at `rev - 1` (someone changed it meanwhile): nothing was
+    /// written; read it again and decide again.
+    Changed,
+    NotFound,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct LeadQuery {
     pub stage: Option<Stage>,
@@ -42,6 +60,29 @@ pub struct LeadQuery {
     pub cursor: Option<String>,
     /// Only hot leads no team owns (`GET /leads?routed=false`).
     pub unrouted: bool,
+    /// Only leads whose claim is in this state (`GET /leads?claim=unclaimed`).
+    pub claim: Option<crate::model::ClaimState>,
+    /// Only leads this team owns now (`GET /leads?team=NAME`).
+    pub team: Option<String>,
+}
+
+impl LeadQuery {
+    /// Whether `lead` passes the query's claim and team filters (the stores list a
+    /// stage's leads newest first and keep those that pass).
+    pub fn keeps(&self, lead: &Lead) -> bool {
+        let team_ok = self
+            .team
+            .as_deref()
+            .is_none_or(|t| lead.route.as_ref().and_then(|r| r.team.as_deref()) == Some(t));
+        let claim_ok = self
+            .claim
+            .is_none_or(|c| lead.claim.as_ref().is_some_and(|l| l.state == c));
+        team_ok && claim_ok
+    }
+    /// Whether the query filters on claim or team.
+    pub fn filters(&self) -> bool {
+        self.claim.is_some() || self.team.is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +98,15 @@ pub trait Leads: Send + Sync {
     async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError>;
 
     async fn get_lead(&self, id: &str) -> Result<Option<Lead>, StoreError>;
+
+    /// Writes `update.lead` and its jobs atomically if the stored lead is at
+    /// `update.lead.rev - 1` ([`Updated::Changed`] otherwise, nothing written). The
+    /// lead's id, stage and arrival never change; its listings follow the new value.
+    async fn update_lead(&self, update: LeadUpdate) -> Result<Updated, StoreError>;
+
+    /// Writes team `team`'s routing state if the stored one is at `state.version - 1`
+    /// (absent counts as 0); false (nothing written) otherwise.
+    async fn write_team_state(&self, team: &str, state: &TeamState) -> Result<bool, StoreError>;
 
     /// Newest first (by `received_at`, then id), optionally by stage.
     async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError>;

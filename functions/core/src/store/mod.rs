@@ -45,7 +45,7 @@ pub mod rejected;
 #[cfg(any(test, feature = "contract"))]
 pub mod contract;
 
-pub use leads::{Inserted, LeadQuery, Leads, NewLead, Page, TeamState};
+pub use leads::{Inserted, LeadQuery, LeadUpdate, Leads, NewLead, Page, TeamState, Updated};
 pub use outbox::{
     Attempt, DeliveryQuery, DeliveryState, Job, Lanes, Notification, Outbox, PastRun, Redrive,
     MAX_PASSED_OVER,

@@ -19,6 +19,9 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         list_leads_refuses_foreign_cursors,
         team_state_is_written_with_the_lead_at_the_version_read,
         unrouted_hot_leads_are_listed_apart,
+        update_lead_is_conditional_and_writes_its_jobs,
+        write_team_state_is_conditional_on_its_version,
+        claim_and_team_filters_list_what_is_waiting,
     ]
 }
 
@@ -36,6 +39,8 @@ async fn all_leads(store: &dyn Leads, stage: Option<Stage>) -> Vec<Lead> {
                 limit: 500,
                 cursor: None,
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await,
         "list_leads",
@@ -59,6 +64,8 @@ async fn all_pages(store: &dyn Leads, stage: Option<Stage>, limit: usize) -> Vec
                     limit,
                     cursor: cursor.clone(),
                     unrouted: false,
+                    claim: None,
+                    team: None,
                 })
                 .await,
             "list_leads (paging)",
@@ -244,7 +251,9 @@ pub async fn get_lead_found_and_missing(store: &dyn Leads) {
                     stage: None,
                     limit: 10,
                     cursor: None,
-                    unrouted: false
+                    unrouted: false,
+                    claim: None,
+                    team: None
                 })
                 .await,
             "list_leads"
@@ -290,6 +299,8 @@ pub async fn list_leads_newest_first(store: &dyn Leads) {
                 limit: 50,
                 cursor: None,
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await,
         "list_leads",
@@ -348,6 +359,8 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 limit: 4,
                 cursor: None,
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await,
         "list_leads",
@@ -407,6 +420,8 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 limit: 5,
                 cursor: None,
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await,
         "list_leads",
@@ -423,6 +438,8 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 limit: 5,
                 cursor: p1.next.clone(),
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await,
         "list_leads",
@@ -458,6 +475,8 @@ pub async fn list_leads_refuses_foreign_cursors(store: &dyn Leads) {
         limit: 1,
         cursor,
         unrouted: false,
+        claim: None,
+        team: None,
     };
     let hot = ok(
         store.list_leads(&page(Some(Stage::Hot), None)).await,
@@ -596,6 +615,8 @@ pub async fn unrouted_hot_leads_are_listed_apart(store: &dyn LeadStore) {
                 limit: 10,
                 cursor: None,
                 unrouted: true,
+                claim: None,
+                team: None,
             })
             .await,
         "list_leads (unrouted)",
@@ -610,5 +631,254 @@ pub async fn unrouted_hot_leads_are_listed_apart(store: &dyn LeadStore) {
         page.items[0].route,
         Some(route(None)),
         "store contract: a lead's route must be stored"
+    );
+}
+
+fn claimable(delivery: &str, team: &str, at_offset: i64) -> NewLead {
+    let mut n = sample_new_lead(
+        "cl",
+        delivery,
+        Stage::Hot,
+        t0() + Duration::seconds(at_offset),
+    );
+    n.lead.route = Some(crate::routing::Route {
+        team: Some(team.into()),
+        member: Some("ana".into()),
+        why: "test".into(),
+        skipped: Vec::new(),
+        fallback_from: None,
+    });
+    n.lead.claim = Some(crate::model::Claim::unclaimed(t0()));
+    n
+}
+
+fn claimed_by(lead: &Lead, who: &str) -> Lead {
+    let mut next = lead.clone();
+    next.rev += 1;
+    let c = next.claim.as_mut().expect("claimable");
+    c.state = crate::model::ClaimState::Claimed;
+    c.by = Some(who.into());
+    c.at = Some(t0() + Duration::seconds(30));
+    next.timeline.push(crate::model::TimelineEntry::new(
+        t0() + Duration::seconds(30),
+        "claimed",
+        format!("by {who}"),
+    ));
+    next
+}
+
+pub async fn update_lead_is_conditional_and_writes_its_jobs(store: &dyn LeadStore) {
+    use crate::store::{LeadUpdate, Updated};
+    let n = claimable("u1", "sales", 0);
+    let id = n.lead.id.clone();
+    insert(store, n).await;
+    let stored = ok(store.get_lead(&id).await, "get_lead").expect("stored");
+    assert_eq!(stored.rev, 0, "store contract: a new lead is at rev 0");
+    let reply = Notification::new(
+        &id,
+        Job::SlackReply {
+            team: "sales".into(),
+            url: "https://hooks.slack.com/actions/T1/1/x".into(),
+        },
+        t0(),
+    );
+    let reply_id = reply.id.clone();
+    let won = claimed_by(&stored, "ana");
+    match ok(
+        store
+            .update_lead(LeadUpdate {
+                lead: won.clone(),
+                outbox: vec![reply],
+            })
+            .await,
+        "update_lead",
+    ) {
+        Updated::Applied(l) => assert_eq!(*l, won),
+        other => panic!("store contract: update_lead at rev+1 must apply, got {other:?}"),
+    }
+    assert_eq!(
+        ok(store.get_lead(&id).await, "get_lead"),
+        Some(won.clone()),
+        "store contract: update_lead must store the new value"
+    );
+    let jobs = ok(store.lead_notifications(&id).await, "lead_notifications");
+    assert!(
+        jobs.iter().any(|j| j.id == reply_id),
+        "store contract: update_lead must write its outbox jobs with it: {:?}",
+        nids(&jobs)
+    );
+    // a second writer who read rev 0 loses and writes nothing
+    let late = claimed_by(&stored, "bo");
+    let late_job = Notification::new(&id, Job::notify("sales", "late"), t0());
+    let late_job_id = late_job.id.clone();
+    assert_eq!(
+        ok(
+            store
+                .update_lead(LeadUpdate {
+                    lead: late,
+                    outbox: vec![late_job],
+                })
+                .await,
+            "update_lead"
+        ),
+        Updated::Changed,
+        "store contract: update_lead from a stale rev must be Changed"
+    );
+    assert_eq!(ok(store.get_lead(&id).await, "get_lead"), Some(won));
+    assert!(
+        !ok(store.lead_notifications(&id).await, "lead_notifications")
+            .iter()
+            .any(|j| j.id == late_job_id),
+        "store contract: a refused update_lead must write none of its jobs"
+    );
+    let mut ghost = claimed_by(&stored, "cy");
+    ghost.id = "ld_not_stored".into();
+    assert_eq!(
+        ok(
+            store
+                .update_lead(LeadUpdate {
+                    lead: ghost,
+                    outbox: Vec::new(),
+                })
+                .await,
+            "update_lead"
+        ),
+        Updated::NotFound
+    );
+    // racing writers of the same rev: exactly one wins
+    let n = claimable("u2", "sales", 1);
+    let id2 = n.lead.id.clone();
+    insert(store, n).await;
+    let base = ok(store.get_lead(&id2).await, "get_lead").expect("stored");
+    const N: usize = 8;
+    let futs = (0..N)
+        .map(|i| {
+            store.update_lead(LeadUpdate {
+                lead: claimed_by(&base, &format!("rep{i}")),
+                outbox: Vec::new(),
+            })
+        })
+        .collect();
+    let results: Vec<Updated> = join_all(futs)
+        .await
+        .into_iter()
+        .map(|r| ok(r, "concurrent update_lead"))
+        .collect();
+    let applied = results
+        .iter()
+        .filter(|r| matches!(r, Updated::Applied(_)))
+        .count();
+    assert_eq!(
+        applied, 1,
+        "store contract: of {N} concurrent updates from one rev exactly one may apply: {results:?}"
+    );
+}
+
+pub async fn write_team_state_is_conditional_on_its_version(store: &dyn LeadStore) {
+    let teams = vec!["sales".to_string()];
+    assert!(
+        ok(
+            store.write_team_state("sales", &state(1, "ana")).await,
+            "write_team_state"
+        ),
+        "store contract: version 1 over no state must be written"
+    );
+    assert!(
+        !ok(
+            store.write_team_state("sales", &state(1, "bo")).await,
+            "write_team_state"
+        ),
+        "store contract: a version already taken must be refused"
+    );
+    assert!(
+        !ok(
+            store.write_team_state("sales", &state(3, "bo")).await,
+            "write_team_state"
+        ),
+        "store contract: a version that skips one must be refused"
+    );
+    assert_eq!(
+        ok(store.team_states(&teams).await, "team_states").get("sales"),
+        Some(&state(1, "ana"))
+    );
+    assert!(ok(
+        store.write_team_state("sales", &state(2, "bo")).await,
+        "write_team_state"
+    ));
+    assert_eq!(
+        ok(store.team_states(&teams).await, "team_states").get("sales"),
+        Some(&state(2, "bo"))
+    );
+}
+
+pub async fn claim_and_team_filters_list_what_is_waiting(store: &dyn LeadStore) {
+    use crate::store::LeadUpdate;
+    let a = claimable("f1", "sales", 0);
+    let b = claimable("f2", "sales", 1);
+    let c = claimable("f3", "chat", 2);
+    let nurture = sample_new_lead("cl", "f4", Stage::Nurture, t0() + Duration::seconds(3));
+    let (a_id, b_id, c_id) = (a.lead.id.clone(), b.lead.id.clone(), c.lead.id.clone());
+    for n in [a, b, c, nurture] {
+        insert(store, n).await;
+    }
+    let stored = ok(store.get_lead(&a_id).await, "get_lead").expect("stored");
+    ok(
+        store
+            .update_lead(LeadUpdate {
+                lead: claimed_by(&stored, "ana"),
+                outbox: Vec::new(),
+            })
+            .await,
+        "update_lead",
+    );
+    let list = |claim, team: Option<&str>, limit| LeadQuery {
+        stage: None,
+        limit,
+        cursor: None,
+        unrouted: false,
+        claim,
+        team: team.map(str::to_string),
+    };
+    use crate::model::ClaimState::{Claimed, Unclaimed};
+    for (q, want, what) in [
+        (
+            list(Some(Unclaimed), Some("sales"), 50),
+            vec![b_id.clone()],
+            "unclaimed of sales",
+        ),
+        (
+            list(Some(Unclaimed), None, 50),
+            vec![c_id.clone(), b_id.clone()],
+            "unclaimed",
+        ),
+        (list(Some(Claimed), None, 50), vec![a_id.clone()], "claimed"),
+        (list(None, Some("chat"), 50), vec![c_id.clone()], "of chat"),
+        (
+            list(None, Some("nobody"), 50),
+            vec![],
+            "of a team owning nothing",
+        ),
+    ] {
+        let page = ok(store.list_leads(&q).await, "list_leads (filtered)");
+        assert_eq!(ids(&page.items), want, "store contract: leads {what}");
+        assert_eq!(page.next, None, "store contract: leads {what}: one page");
+    }
+    // paging through a filtered listing loses nothing and repeats nothing
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    for _ in 0..10 {
+        let mut q = list(Some(Unclaimed), None, 1);
+        q.cursor = cursor;
+        let page = ok(store.list_leads(&q).await, "list_leads (filtered, paged)");
+        seen.extend(ids(&page.items));
+        cursor = page.next;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(
+        seen,
+        vec![c_id, b_id],
+        "store contract: paged unclaimed leads"
     );
 }

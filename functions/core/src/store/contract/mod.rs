@@ -106,6 +106,9 @@ pub fn sample_new_lead(
         }],
         truncated: Vec::new(),
         route: None,
+        claim: None,
+        timeline: Vec::new(),
+        rev: 0,
     };
     let outbox = if hot {
         vec![
@@ -240,7 +243,7 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            [("leads", 9), ("outbox", 10), ("rejected", 3), ("raw", 1)]
+            [("leads", 12), ("outbox", 10), ("rejected", 3), ("raw", 1)]
         );
     }
 }

@@ -762,6 +762,8 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
                 limit: 1,
                 cursor: None,
                 unrouted: false,
+                claim: None,
+                team: None,
             })
             .await,
         "list_leads",
@@ -794,6 +796,8 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
             limit: 5,
             cursor: Some(pending),
             unrouted: false,
+            claim: None,
+            team: None,
         })
         .await
     {
