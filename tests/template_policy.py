@@ -76,7 +76,7 @@ ALLOWED_ACTIONS = {
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "dynamodb:GetItem",
-        "dynamodb:PutItem",  # re-drive of a dead letter (one conditional put)
+        "dynamodb:PutItem",  # re-drive of a dead letter; a claim (conditional puts)
         "dynamodb:Query",
         "ssm:GetParameter",
         "ssm:GetParametersByPath",
@@ -534,6 +534,9 @@ def check_api(template, report):
         report.check(("handoff-api", "GET", path) in routes, f"api serves GET {path}")
     report.check(("handoff-api", "POST", "/deliveries/{delivery_id}/redrive") in routes,
                  "api serves POST /deliveries/{delivery_id}/redrive")
+    for method, path in (("GET", "/claim/{token}"), ("POST", "/claim/{token}"),
+                         ("POST", "/leads/{lead_id}/claim"), ("POST", "/slack/actions")):
+        report.check(("handoff-api", method, path) in routes, f"api serves {method} {path}")
     outputs = template.get("Outputs", {})
     url = render((outputs.get("WebhookBaseUrl") or {}).get("Value"))
     report.check(url == "https://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/hooks/" % name,
@@ -875,6 +878,12 @@ MUTATIONS = [
      lambda t: t["Resources"]["HttpApi"]["Properties"]["RouteSettings"].update(
          {"POST /hooks/{id}": {"ThrottlingRateLimit": 1}}),
      "every RouteSettings key is a route of the API"),
+    ("no claim link page on the API",
+     lambda t: t["Resources"]["ApiFunction"]["Properties"]["Events"].pop("ClaimPage"),
+     "api serves GET /claim/{token}"),
+    ("no Slack actions route",
+     lambda t: t["Resources"]["ApiFunction"]["Properties"]["Events"].pop("SlackActions"),
+     "api serves POST /slack/actions"),
     ("ingest reserved concurrency always on",
      lambda t: t["Resources"]["IngestFunction"]["Properties"].update(ReservedConcurrentExecutions=5),
      "ReservedConcurrentExecutions only when its parameter is set"),

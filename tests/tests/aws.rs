@@ -965,3 +965,241 @@ async fn leads_from_eight_ingests_split_three_two_one_on_dynamodb() {
     let states = store.team_states(&["sales".to_string()]).await.unwrap();
     assert_eq!(states["sales"].version, 300, "one state write per lead");
 }
+
+/// Claims and SLA steps on DynamoDB, through the functions as deployed: twenty racing
+/// claims through the api function make one owner (a conditional write on the lead's
+/// rev); the dispatch sweep runs due SLA steps (next rep, then the fallback team), and
+/// a lead claimed in time is left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn claims_race_and_sla_steps_on_dynamodb() {
+    if !moto() {
+        return;
+    }
+    let recv = Receiver::start(0, 200).await;
+    let prefix = format!("/handoff/{}", unique("t"));
+    let text = format!(
+        r#"
+[server]
+api_token_env = "HANDOFF_API_TOKEN"
+public_url = "https://leads.example.test"
+
+[routing]
+link_secret_env = "LINK_SECRET"
+
+[[source]]
+id = "website"
+provider = "standard"
+business = "b2b"
+channel = "web_form"
+secret_env = "WEBSITE_SECRET"
+
+[[team]]
+name = "sales"
+channels = ["web_form"]
+sla = "2s"
+max_escalations = 1
+fallback = "desk"
+[[team.notify]]
+kind = "webhook"
+url = "{sales}"
+[[team.member]]
+name = "ana"
+[[team.member]]
+name = "bo"
+[[team.member]]
+name = "cy"
+
+[[team]]
+name = "desk"
+channels = ["phone"]
+[[team.notify]]
+kind = "webhook"
+url = "{desk}"
+[[team.member]]
+name = "dee"
+"#,
+        sales = recv.url("/sales"),
+        desk = recv.url("/desk"),
+    );
+    let (code, out) = push_with(
+        &text,
+        &prefix,
+        &[
+            ("WEBSITE_SECRET", SECRET_A),
+            ("HANDOFF_API_TOKEN", API_TOKEN),
+            ("LINK_SECRET", "a-link-secret-for-the-moto-test-0123"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let store = table().await;
+    let ingest = wiring(store.clone(), &prefix, Function::Ingest).await;
+    let api = Arc::new(wiring(store.clone(), &prefix, Function::Api).await);
+    let mut ids = Vec::new();
+    for n in ["claim-race", "claim-sla"] {
+        let (st, b) = answer(
+            &handoff_lambda::http::handle(&ingest.app, hook_event(SECRET_A, n, "c@example.com"))
+                .await,
+        );
+        assert_eq!(st, 202, "{b}");
+        ids.push(b["lead_id"].as_str().unwrap().to_string());
+    }
+    let (raced, waiting) = (ids[0].clone(), ids[1].clone());
+
+    let auth = format!("Bearer {API_TOKEN}");
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let (api, raced, auth) = (api.clone(), raced.clone(), auth.clone());
+            let who = ["ana", "bo", "cy"][i % 3];
+            tokio::spawn(async move {
+                let body = json!({ "member": who }).to_string();
+                let ev = http_event(
+                    "POST",
+                    &format!("/leads/{raced}/claim"),
+                    &[
+                        ("authorization", &auth),
+                        ("content-type", "application/json"),
+                    ],
+                    Some(&body),
+                );
+                (
+                    who,
+                    answer(&handoff_lambda::http::handle(&api.app, ev).await),
+                )
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let winners: Vec<&str> = results
+        .iter()
+        .filter(|(_, (st, _))| *st == 200)
+        .map(|(w, _)| *w)
+        .collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    for (_, (st, b)) in &results {
+        if *st != 200 {
+            assert_eq!(
+                (*st, b["error"].as_str()),
+                (409, Some("already_claimed")),
+                "{b}"
+            );
+            assert_eq!(b["by"], winners[0], "{b}");
+        }
+    }
+    let l = store.get_lead(&raced).await.unwrap().unwrap();
+    let c = l.claim.as_ref().unwrap();
+    assert_eq!(c.by.as_deref(), Some(winners[0]));
+    assert_eq!(l.rev, 1, "one write: {l:?}");
+
+    // the sweep before the sla: nothing moves; after it: one step each sweep
+    let dispatcher = Dispatcher {
+        store: store.clone(),
+        notifier: Arc::new(handoff_notify::HttpNotifier::new(Duration::from_secs(5))),
+        clock: Arc::new(SystemClock),
+    };
+    let config = wiring(store.clone(), &prefix, Function::Dispatch)
+        .await
+        .app
+        .config();
+    handoff_dispatch::sweep(&dispatcher, &config, 25)
+        .await
+        .unwrap();
+    let first = store.get_lead(&waiting).await.unwrap().unwrap();
+    let holder = first.route.as_ref().unwrap().member.clone().unwrap();
+    assert_eq!(first.claim.as_ref().unwrap().escalations, 0);
+    let sent: Vec<Received> = recv.received();
+    assert!(
+        sent.iter()
+            .any(|r| r.path == "/sales" && r.body["lead"]["id"] == waiting.as_str()),
+        "the first notice, with its claim link: {sent:?}"
+    );
+    let link = sent
+        .iter()
+        .find(|r| r.body["lead"]["id"] == waiting.as_str())
+        .unwrap()
+        .body["claim_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        link.starts_with("https://leads.example.test/claim/"),
+        "{link}"
+    );
+
+    tokio::time::sleep(Duration::from_millis(2300)).await;
+    handoff_dispatch::sweep(&dispatcher, &config, 25)
+        .await
+        .unwrap();
+    // the step's notices are new outbox items: the stream's dispatch sends them on AWS
+    handoff_dispatch::sweep(&dispatcher, &config, 25)
+        .await
+        .unwrap();
+    let step1 = store.get_lead(&waiting).await.unwrap().unwrap();
+    let order = ["ana", "bo", "cy"];
+    let next = order[(order.iter().position(|m| *m == holder).unwrap() + 1) % 3];
+    assert_eq!(
+        step1.route.as_ref().unwrap().member.as_deref(),
+        Some(next),
+        "{step1:?}"
+    );
+    assert_eq!(step1.claim.as_ref().unwrap().escalations, 1);
+    let escalated = |path: &str| {
+        recv.received()
+            .into_iter()
+            .filter(|r| r.path == path && r.body["type"] == "lead.escalated")
+            .count()
+    };
+    assert_eq!(escalated("/sales"), 1, "{:?}", recv.received());
+
+    tokio::time::sleep(Duration::from_millis(2300)).await;
+    handoff_dispatch::sweep(&dispatcher, &config, 25)
+        .await
+        .unwrap();
+    // the step's notices are new outbox items: the stream's dispatch sends them on AWS
+    handoff_dispatch::sweep(&dispatcher, &config, 25)
+        .await
+        .unwrap();
+    let missed = store.get_lead(&waiting).await.unwrap().unwrap();
+    let r = missed.route.as_ref().unwrap();
+    assert_eq!(
+        (
+            r.team.as_deref(),
+            r.member.as_deref(),
+            r.fallback_from.as_deref()
+        ),
+        (Some("desk"), Some("dee"), Some("sales")),
+        "{missed:?}"
+    );
+    assert_eq!(escalated("/desk"), 1, "{:?}", recv.received());
+    // the claimed lead: its SLA job ran and did nothing
+    let jobs = store.lead_notifications(&raced).await.unwrap();
+    let sla: Vec<_> = jobs
+        .iter()
+        .filter(|j| matches!(j.job, handoff_core::outbox::Job::Escalate { .. }))
+        .collect();
+    assert_eq!(sla.len(), 1);
+    assert_eq!(sla[0].state, DeliveryState::Sent);
+    assert!(recv
+        .received()
+        .iter()
+        .all(|m| m.body["lead"]["id"] != raced.as_str() || m.body["type"] == "lead.hot"));
+    // the claim link through the api function: dee (the fallback's rep) cannot use a
+    // sales link, a sales rep it left still can
+    let token = link.rsplit_once("/claim/").unwrap().1;
+    let form = |who: &str| {
+        http_event(
+            "POST",
+            &format!("/claim/{token}"),
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(&format!("member={who}")),
+        )
+    };
+    let resp = handoff_lambda::http::handle(&api.app, form("dee")).await;
+    assert_eq!(resp.status().as_u16(), 400);
+    let resp = handoff_lambda::http::handle(&api.app, form(&holder)).await;
+    assert_eq!(resp.status().as_u16(), 200);
+    let done = store.get_lead(&waiting).await.unwrap().unwrap();
+    assert_eq!(done.claim.unwrap().by.as_deref(), Some(holder.as_str()));
+}

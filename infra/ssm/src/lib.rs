@@ -8,7 +8,9 @@
 //!   each function that needs it ([`Function`]: `ingest`, `api`, `dispatch`). Which
 //!   functions need a name follows from where the document references it
 //!   ([`readers`]): `[server] api_token_env` → api; `[[source]] secret_env` → ingest;
-//!   any `*_env` of a `[[team.notify]]` → dispatch; any other `*_env` → all three.
+//!   any `*_env` of a `[[team.notify]]` → dispatch; `[routing] link_secret_env` → api and
+//!   dispatch; `[[team]] api_key_env` and `[slack] signing_secret_env` → api; any other
+//!   `*_env` → all three.
 //!
 //! `handoff config push FILE` ([`Parameters::push`]) validates the file (resolving the
 //! names from its own environment), refuses plain `secret = "…"` / `api_token = "…"`
@@ -93,6 +95,9 @@ pub fn readers(tables: &[&str], key: &str) -> &'static [Function] {
         (["server"], "api_token_env") => &[Function::Api],
         (["source"], "secret_env") => &[Function::Ingest],
         (["team", "notify"], _) => &[Function::Dispatch],
+        // claim links are signed in notifications and verified by the claim routes
+        (["routing"], "link_secret_env") => &[Function::Api, Function::Dispatch],
+        (["team"], "api_key_env") | (["slack"], "signing_secret_env") => &[Function::Api],
         // A setting added later: every function can resolve it until it is placed.
         _ => &Function::ALL,
     }
@@ -510,8 +515,13 @@ secret_env = "A"
 [[source]]
 id = "b"
 secret_env = "SHARED"
+[slack]
+signing_secret_env = "SLACK"
+[later]
+new_env = "NEW"
 [[team]]
 name = "t"
+api_key_env = "TEAMKEY"
 [[team.notify]]
 secret_env = "HOOK"
 [[team.notify]]
@@ -526,8 +536,11 @@ other_env = "OTHER"
         assert_eq!(readers_of(&names, "OTHER"), [Dispatch]);
         // referenced by a source and a notify entry: both functions
         assert_eq!(readers_of(&names, "SHARED"), [Ingest, Dispatch]);
+        assert_eq!(readers_of(&names, "LINKS"), [Api, Dispatch]);
+        assert_eq!(readers_of(&names, "TEAMKEY"), [Api]);
+        assert_eq!(readers_of(&names, "SLACK"), [Api]);
         // a key no rule places yet: every function
-        assert_eq!(readers_of(&names, "LINKS"), [Ingest, Api, Dispatch]);
+        assert_eq!(readers_of(&names, "NEW"), [Ingest, Api, Dispatch]);
     }
 
     #[test]
