@@ -535,7 +535,8 @@ def check_api(template, report):
     report.check(("handoff-api", "POST", "/deliveries/{delivery_id}/redrive") in routes,
                  "api serves POST /deliveries/{delivery_id}/redrive")
     for method, path in (("GET", "/claim/{token}"), ("POST", "/claim/{token}"),
-                         ("POST", "/leads/{lead_id}/claim"), ("POST", "/slack/actions")):
+                         ("POST", "/leads/{lead_id}/claim"), ("POST", "/slack/actions"),
+                         ("POST", "/readiness/explain")):
         report.check(("handoff-api", method, path) in routes, f"api serves {method} {path}")
     outputs = template.get("Outputs", {})
     url = render((outputs.get("WebhookBaseUrl") or {}).get("Value"))

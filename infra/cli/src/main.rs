@@ -26,6 +26,37 @@ enum Command {
     /// Configuration commands.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Readiness: why a message reads as hot or nurture.
+    #[command(subcommand)]
+    Readiness(ReadinessCommand),
+}
+
+#[derive(Subcommand)]
+enum ReadinessCommand {
+    /// Print the decision on one message and every rule that fired or was overruled:
+    /// the phrase rules (and what became of each), the model's score and the words that
+    /// moved it most.
+    Explain {
+        /// The message, as the buyer wrote it.
+        #[arg(value_name = "MESSAGE")]
+        message: String,
+        /// The business type of the source it came to: ecommerce, b2b or services.
+        #[arg(long)]
+        business: handoff_core::model::Business,
+        /// The action that carried it (a hot action is hot whatever the text says).
+        #[arg(long, default_value = "chat_message")]
+        action: handoff_core::model::Action,
+        /// The message's language, shown with the decision only: the phrase rules and
+        /// the model read every language at once, so none has to be named.
+        #[arg(long, value_name = "ISO 639-1")]
+        lang: Option<String>,
+        /// Use this configuration's readiness rules ([readiness.<business>]).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print JSON (what POST /readiness/explain answers).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -146,6 +177,35 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Config(ConfigCommand::Push { file, prefix }) => push(&file, &prefix),
+        Command::Readiness(ReadinessCommand::Explain {
+            message,
+            business,
+            action,
+            lang,
+            config,
+            json,
+        }) => {
+            let rules = match &config {
+                Some(path) => match load_config(path) {
+                    Ok(c) => c.rules,
+                    Err(code) => return code,
+                },
+                None => handoff_core::readiness::Rules::default(),
+            };
+            let e = handoff_core::readiness::explain(&rules, business, action, &message);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&e).expect("an explanation serialises")
+                );
+            } else {
+                if let Some(l) = &lang {
+                    println!("language: {l} (read with every language's rules at once)");
+                }
+                print!("{}", e.render());
+            }
+            ExitCode::SUCCESS
+        }
         Command::Serve(a) => {
             handoff::init_logs(a.json_logs);
             let (config, demo) = match &a.config {

@@ -22,6 +22,7 @@ mod deliveries;
 mod hooks;
 mod leads;
 mod query;
+mod readiness;
 pub mod slack;
 
 pub use hooks::lead_answer;
@@ -335,6 +336,12 @@ pub static ROUTES: &[Route] = &[
         path: "/slack/actions",
         access: Access::SlackSignature,
         handler: slack::actions,
+    },
+    Route {
+        method: "POST",
+        path: "/readiness/explain",
+        access: Access::Admin,
+        handler: readiness::explain,
     },
     Route {
         method: "GET",

@@ -113,21 +113,19 @@ pub fn classify(
     let mut cooled = false;
     if r.text {
         for (field, t) in texts {
-            match detect(t) {
-                TextSignal::Hot { topic, matched } => {
-                    hot_text = true;
-                    reasons.push(Reason {
-                        rule: format!("text.{}", topic.as_str()),
-                        field: (*field).into(),
-                        detail: format!("asks about {}: \"{}\"", topic.describe(), matched),
-                    });
-                    break;
-                }
+            let reading = text::read(t, business);
+            let field = (*field).to_string();
+            if reading.hot {
+                hot_text = true;
+                reasons.push(hot_reason(field, &reading, t, business));
+                break;
+            }
+            match reading.signal {
                 TextSignal::Decline { matched } => {
                     cooled = true;
                     reasons.push(Reason {
                         rule: "text.decline".into(),
-                        field: (*field).into(),
+                        field,
                         detail: format!("declines: \"{matched}\""),
                     });
                 }
@@ -135,10 +133,29 @@ pub fn classify(
                     cooled = true;
                     reasons.push(Reason {
                         rule: "text.support".into(),
-                        field: (*field).into(),
+                        field,
                         detail: format!("about an existing order or account: \"{matched}\""),
                     });
                 }
+                TextSignal::NotBuyer { matched } => {
+                    cooled = true;
+                    reasons.push(Reason {
+                        rule: "text.not_buyer".into(),
+                        field,
+                        detail: format!(
+                            "reads as someone selling to us, applying or writing about us: \"{matched}\""
+                        ),
+                    });
+                }
+                TextSignal::Hot { topic, matched } => reasons.push(Reason {
+                    rule: "text.overruled".into(),
+                    field,
+                    detail: format!(
+                        "mentions {} (\"{matched}\") but does not read as a request to buy{}",
+                        topic.describe(),
+                        against(t, business)
+                    ),
+                }),
                 TextSignal::Nothing => {}
             }
         }
@@ -167,6 +184,160 @@ pub fn classify(
         score,
         reasons,
     }
+}
+
+/// Why one text to one business gets its stage, rule by rule: the decision with its
+/// reasons, every phrase rule that matched (and what became of it), and the model's
+/// score with the features that moved it most.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub business: Business,
+    pub action: Action,
+    pub stage: Stage,
+    pub score: u8,
+    pub reasons: Vec<Reason>,
+    pub phrases: Vec<text::PhraseMatch>,
+    pub model: ModelView,
+}
+
+/// The model's part of an [`Explanation`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelView {
+    /// Log-odds that the text is hot; above zero is hot.
+    pub log_odds: f32,
+    pub hot: bool,
+    /// The strongest features, strongest first (at most 12).
+    pub features: Vec<FeatureView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeatureView {
+    pub feature: String,
+    pub words: String,
+    pub weight: f32,
+}
+
+/// Explains the decision on `text` (the `message` field) of an `action` to `business`.
+pub fn explain(rules: &Rules, business: Business, action: Action, text: &str) -> Explanation {
+    let r = classify(rules, business, action, &[("message", text)]);
+    let reading = text::read(text, business);
+    Explanation {
+        business,
+        action,
+        stage: r.stage,
+        score: r.score,
+        reasons: r.reasons,
+        phrases: text::phrase_matches(text),
+        model: ModelView {
+            log_odds: reading.score,
+            hot: reading.hot,
+            features: text::strongest_features(text, business)
+                .into_iter()
+                .take(12)
+                .map(|(feature, weight, written)| FeatureView {
+                    words: words_of(&feature, written.as_deref()),
+                    feature,
+                    weight,
+                })
+                .collect(),
+        },
+    }
+}
+
+impl Explanation {
+    /// The explanation for a terminal.
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "{} (score {}) for {} ({})\n",
+            self.stage, self.score, self.business, self.action
+        );
+        s.push_str("reasons:\n");
+        for r in &self.reasons {
+            s.push_str(&format!("  {} [{}]: {}\n", r.rule, r.field, r.detail));
+        }
+        s.push_str("phrase rules:\n");
+        if self.phrases.is_empty() {
+            s.push_str("  none matched\n");
+        }
+        for p in &self.phrases {
+            s.push_str(&format!(
+                "  {:18} {:10} \"{}\"\n",
+                p.rule, p.outcome, p.matched
+            ));
+        }
+        s.push_str(&format!(
+            "model: log-odds {:+.2} → {}\n",
+            self.model.log_odds,
+            if self.model.hot { "hot" } else { "not hot" }
+        ));
+        for f in &self.model.features {
+            s.push_str(&format!(
+                "  {:+.2}  {}  ({})\n",
+                f.weight, f.words, f.feature
+            ));
+        }
+        s
+    }
+}
+
+/// The reason a text is hot: the phrase rule that fired, or the words that read as a
+/// request when no phrase rule did.
+fn hot_reason(field: String, reading: &text::Reading, t: &str, business: Business) -> Reason {
+    match &reading.signal {
+        TextSignal::Hot { topic, matched } => Reason {
+            rule: format!("text.{}", topic.as_str()),
+            field,
+            detail: format!("asks about {}: \"{}\"", topic.describe(), matched),
+        },
+        _ => Reason {
+            rule: "text.request".into(),
+            field,
+            detail: format!(
+                "reads as a request to buy: {}",
+                phrases(&text::strongest_features(t, business), true)
+            ),
+        },
+    }
+}
+
+/// ", what weighs against it: …" for an overruled phrase.
+fn against(t: &str, business: Business) -> String {
+    let p = phrases(&text::strongest_features(t, business), false);
+    if p.is_empty() {
+        String::new()
+    } else {
+        format!("; against it: {p}")
+    }
+}
+
+/// A feature as a person reads it: the words as written (`"free on"`), or what the
+/// feature stands for (`a question`).
+fn words_of(feature: &str, written: Option<&str>) -> String {
+    match (feature.split_once(':').map(|(k, _)| k), written) {
+        (Some("q"), Some(w)) => format!("a question: \"{w}…\""),
+        (Some("n"), Some(w)) => format!("negated: \"{w}\""),
+        (_, Some(w)) => format!("\"{w}\""),
+        (_, None) => text::model::describe(feature),
+    }
+}
+
+/// The three strongest features for (`hot`) or against, as words a person reads, each
+/// phrase once: `"free on", a question: "is…"`.
+fn phrases(features: &[(String, f32, Option<String>)], hot: bool) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for (n, w, written) in features {
+        if (*w > 0.0) != hot || n.starts_with("r:") {
+            continue;
+        }
+        let p = words_of(n, written.as_deref());
+        if !out.contains(&p) {
+            out.push(p);
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out.join(", ")
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Free-text readiness detection.
 //!
 //! [`detect`] reads one chat line, form message or answer (English, German, Spanish, French,
-//! Russian, or a mix) and says whether the buyer asks to buy / talk to sales ([`TextSignal::Hot`]),
-//! declines, writes about something they already have (support), or none of these.
+//! Russian, Italian, Portuguese, Polish, or a mix) and says whether the buyer asks to buy / talk
+//! to sales ([`TextSignal::Hot`]), declines, writes about something they already have
+//! (support), or none of these.
 //!
 //! How it works — no regex, `std` only:
 //! 1. **Normalise and tokenise** (`engine/tokens.rs`): Unicode lowercase, Latin accents folded
@@ -28,7 +29,10 @@
 //! need-words) is in `tables/`, one file per language.
 
 mod engine;
+pub mod model;
 mod tables;
+#[doc(hidden)]
+pub mod train;
 
 use std::sync::OnceLock;
 
@@ -93,38 +97,119 @@ pub enum TextSignal {
     Support {
         matched: String,
     },
+    /// The sender is not a buyer: sells to us, applies for a job, writes for the press.
+    NotBuyer {
+        matched: String,
+    },
     Nothing,
+}
+
+impl TextSignal {
+    /// The rule's name as the model and the reasons know it: `hot.price`, `decline`,
+    /// `support`, `not_buyer`; none for nothing.
+    pub fn rule(&self) -> Option<String> {
+        match self {
+            TextSignal::Hot { topic, .. } => Some(format!("hot.{}", topic.as_str())),
+            TextSignal::Decline { .. } => Some("decline".into()),
+            TextSignal::Support { .. } => Some("support".into()),
+            TextSignal::NotBuyer { .. } => Some("not_buyer".into()),
+            TextSignal::Nothing => None,
+        }
+    }
+}
+
+/// What the phrase rules and the model make of one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// What the phrase rules found.
+    pub signal: TextSignal,
+    /// The model's log-odds that the text is hot (the rules' finding included).
+    pub score: f32,
+    /// Whether the text is hot: `score` above zero.
+    pub hot: bool,
+}
+
+/// Reads one free-text field of a message to a `business`: the phrase rules, then the
+/// model over the words and the rules' finding. See [`model`].
+pub fn read(text: &str, business: crate::model::Business) -> Reading {
+    let toks = tokenize(text);
+    let signal = detect_tokens(text, &toks);
+    let score = model::model().score(
+        text,
+        &toks,
+        business == crate::model::Business::Ecommerce,
+        signal.rule().as_deref(),
+    );
+    Reading {
+        hot: score > 0.0,
+        signal,
+        score,
+    }
+}
+
+/// The features of `text` that moved its score most, strongest first, as
+/// `(feature, weight)` (see [`model`] for the names).
+pub fn strongest_features(
+    text: &str,
+    business: crate::model::Business,
+) -> Vec<(String, f32, Option<String>)> {
+    let toks = tokenize(text);
+    let signal = detect_tokens(text, &toks);
+    model::model().top(
+        text,
+        &toks,
+        business == crate::model::Business::Ecommerce,
+        signal.rule().as_deref(),
+    )
+}
+
+/// Every feature name of `text` (for the offline trainer).
+#[doc(hidden)]
+pub fn feature_names(text: &str, business: crate::model::Business) -> Vec<String> {
+    let toks = tokenize(text);
+    let signal = detect_tokens(text, &toks);
+    let mut out = Vec::new();
+    model::for_each_feature(
+        text,
+        &toks,
+        business == crate::model::Business::Ecommerce,
+        signal.rule().as_deref(),
+        &mut |_, name, _| out.push(name()),
+    );
+    out
 }
 
 /// Reads one free-text field and classifies it. See the module docs for the approach.
 pub fn detect(text: &str) -> TextSignal {
-    let toks = tokenize(text);
+    detect_tokens(text, &tokenize(text))
+}
+
+fn detect_tokens(text: &str, toks: &[Tok]) -> TextSignal {
     if toks.is_empty() {
         return TextSignal::Nothing;
     }
     let r = lexicon();
-    let words = &Present::new(&r.vocab, &toks);
+    let words = &Present::new(&r.vocab, toks);
     let phrase = |(s, e): (usize, usize)| text[toks[s].start..toks[e - 1].end].to_string();
 
-    if let Some(m) = earliest(r, &toks, words, r.decline.iter(), true) {
+    if let Some(m) = earliest(r, toks, words, r.decline.iter(), true) {
         return TextSignal::Decline { matched: phrase(m) };
     }
-    if let Some(m) = earliest(r, &toks, words, r.support.iter(), false) {
+    if let Some(m) = earliest(r, toks, words, r.support.iter(), false) {
         return TextSignal::Support { matched: phrase(m) };
     }
-    if earliest(r, &toks, words, r.not_buyer.iter(), true).is_some() {
-        return TextSignal::Nothing;
+    if let Some(m) = earliest(r, toks, words, r.not_buyer.iter(), true) {
+        return TextSignal::NotBuyer { matched: phrase(m) };
     }
     let masks: Vec<(usize, usize)> = r
         .mask
         .iter()
-        .flat_map(|p| p.find_all(&toks, words))
+        .flat_map(|p| p.find_all(toks, words))
         .collect();
     let mut best: Option<(usize, usize, Topic)> = None;
     for (topic, p) in &r.hot {
-        for (s, e) in p.find_all(&toks, words) {
-            if masks.iter().any(|&(ms, me)| s < me && ms < e) || r.negation.negated(&toks, p, s, e)
-            {
+        for (s, e) in p.find_all(toks, words) {
+            if masks.iter().any(|&(ms, me)| s < me && ms < e) || r.negation.negated(toks, p, s, e) {
                 continue;
             }
             // The most specific topic wins ("book a demo" is about the demo), then the
@@ -141,6 +226,98 @@ pub fn detect(text: &str) -> TextSignal {
             matched: phrase((s, e)),
         },
         None => TextSignal::Nothing,
+    }
+}
+
+/// One phrase rule that matched a text, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PhraseMatch {
+    /// `decline`, `support`, `not_buyer`, `hot.price` …
+    pub rule: String,
+    /// The words it matched, as written.
+    pub matched: String,
+    /// `decides` (the phrase rules' finding), `negated` ("I don't need a quote"),
+    /// `masked` (a fixed phrase that is no request: "thanks for the quote"), or
+    /// `outranked` (another phrase decided: a decline beats support beats not-a-buyer
+    /// beats hot; among hot phrases the most specific topic, then the earliest).
+    pub outcome: &'static str,
+}
+
+/// Every phrase rule that matched `text`, in the order they are weighed.
+pub fn phrase_matches(text: &str) -> Vec<PhraseMatch> {
+    let toks = tokenize(text);
+    let mut out = Vec::new();
+    if toks.is_empty() {
+        return out;
+    }
+    let decided = detect_tokens(text, &toks);
+    let decided = (decided.rule(), matched_of(&decided));
+    let r = lexicon();
+    let words = &Present::new(&r.vocab, &toks);
+    let phrase = |(s, e): (usize, usize)| text[toks[s].start..toks[e - 1].end].to_string();
+    let masks: Vec<(usize, usize)> = r
+        .mask
+        .iter()
+        .flat_map(|p| p.find_all(&toks, words))
+        .collect();
+    let classes = [
+        ("decline", &r.decline, true),
+        ("support", &r.support, false),
+        ("not_buyer", &r.not_buyer, true),
+    ];
+    let mut push = |rule: String, m: (usize, usize), outcome: &'static str| {
+        let matched = phrase(m);
+        let outcome = if outcome == "fired" {
+            if decided.0.as_deref() == Some(rule.as_str()) && decided.1 == Some(matched.as_str()) {
+                "decides"
+            } else {
+                "outranked"
+            }
+        } else {
+            outcome
+        };
+        if !out
+            .iter()
+            .any(|x: &PhraseMatch| x.rule == rule && x.matched == matched)
+        {
+            out.push(PhraseMatch {
+                rule,
+                matched,
+                outcome,
+            });
+        }
+    };
+    for (name, pats, context_negation) in classes {
+        for p in pats {
+            for m in p.find_all(&toks, words) {
+                let negated =
+                    (context_negation || p.negator_first) && r.negation.negated(&toks, p, m.0, m.1);
+                push(name.into(), m, if negated { "negated" } else { "fired" });
+            }
+        }
+    }
+    for (topic, p) in &r.hot {
+        for (s, e) in p.find_all(&toks, words) {
+            let outcome = if masks.iter().any(|&(ms, me)| s < me && ms < e) {
+                "masked"
+            } else if r.negation.negated(&toks, p, s, e) {
+                "negated"
+            } else {
+                "fired"
+            };
+            push(format!("hot.{}", topic.as_str()), (s, e), outcome);
+        }
+    }
+    out
+}
+
+fn matched_of(s: &TextSignal) -> Option<&str> {
+    match s {
+        TextSignal::Hot { matched, .. }
+        | TextSignal::Decline { matched }
+        | TextSignal::Support { matched }
+        | TextSignal::NotBuyer { matched } => Some(matched),
+        TextSignal::Nothing => None,
     }
 }
 
@@ -225,6 +402,12 @@ mod tests {
             "Combien pour une terrasse de 20 m² ?",
             "Сколько стоит доставка?",
             "Пришлите прайс, пожалуйста",
+            "Quanto costa la spedizione in Svizzera?",
+            "Qual è il prezzo del divano?",
+            "Quanto custa a entrega no Porto?",
+            "Qual o preço do pacote anual?",
+            "Ile kosztuje montaż drzwi?",
+            "Proszę o cennik usług.",
         ] {
             assert_eq!(topic(t), Some(Topic::Price), "{t}");
         }
@@ -236,6 +419,9 @@ mod tests {
             "¿Me pasan un presupuesto?",
             "Pouvez-vous me faire un devis ?",
             "Пришлите коммерческое предложение.",
+            "Potete farmi un preventivo per il bagno?",
+            "Gostaria de um orçamento para pintar a casa.",
+            "Poproszę o wycenę remontu łazienki.",
         ] {
             assert_eq!(topic(t), Some(Topic::Quote), "{t}");
         }
@@ -245,6 +431,9 @@ mod tests {
             "Gibt es eine Produktvorführung?",
             "Quisiera una demostración del sistema.",
             "Хотим демонстрацию системы.",
+            "Vorremmo una dimostrazione del gestionale.",
+            "Podemos agendar uma demonstração?",
+            "Chcielibyśmy zobaczyć demo systemu.",
         ] {
             assert_eq!(topic(t), Some(Topic::Demo), "{t}");
         }
@@ -276,6 +465,31 @@ mod tests {
             topic("Can someone call me back this afternoon?"),
             Some(Topic::Callback)
         );
+        for (t, want) in [
+            ("Vorrei fissare un appuntamento per giovedì", Topic::Visit),
+            ("Queria marcar uma visita técnica", Topic::Visit),
+            ("Chciałbym umówić wizytę na wtorek", Topic::Visit),
+            ("Siete disponibili sabato prossimo?", Topic::Availability),
+            ("Avete questa giacca in taglia M?", Topic::Availability),
+            ("Vocês têm disponibilidade na sexta?", Topic::Availability),
+            ("Tem esse tênis no tamanho 42?", Topic::Availability),
+            (
+                "Czy ten model jest dostępny w kolorze czarnym?",
+                Topic::Availability,
+            ),
+            ("Quando potreste iniziare i lavori?", Topic::Start),
+            ("Quando vocês podem começar a obra?", Topic::Start),
+            ("Jak szybko moglibyście zacząć?", Topic::Start),
+            ("Vorrei ordinare 20 sedie", Topic::Purchase),
+            ("Quero comprar duas cadeiras", Topic::Purchase),
+            ("Chcemy zamówić 40 krzeseł", Topic::Purchase),
+            ("Czy wysyłacie do Niemiec?", Topic::Purchase),
+            ("Potete richiamarmi domani mattina?", Topic::Callback),
+            ("Podem me ligar amanhã?", Topic::Callback),
+            ("Proszę o oddzwonienie.", Topic::Callback),
+        ] {
+            assert_eq!(topic(t), Some(want), "{t}");
+        }
     }
 
     #[test]
@@ -295,6 +509,16 @@ mod tests {
         assert!(hot("Can I get a no-obligation quote?").is_some());
         assert!(hot("Не могли бы вы прислать прайс?").is_some());
         assert!(hot("Je ne sais pas combien ça coûte, pouvez-vous m'aider ?").is_some());
+        assert_eq!(hot("Non ci serve un preventivo."), None);
+        assert_eq!(hot("Não preciso de orçamento."), None);
+        assert_eq!(hot("Nie potrzebuję wyceny."), None);
+        assert!(hot("Non sappiamo quanto costerebbe il tetto.").is_some());
+        assert!(hot("Não sei quanto custa, podem me ajudar?").is_some());
+        assert!(hot("Nie wiem ile kosztuje taka usługa.").is_some());
+        assert!(hot("Czy nie moglibyście przysłać cennika?").is_some());
+        // Portuguese "no" is "in the"; Polish "no" is a filler.
+        assert!(hot("No sábado vocês estão disponíveis?").is_some());
+        assert!(hot("No to ile kosztuje montaż?").is_some());
     }
 
     #[test]
@@ -310,6 +534,12 @@ mod tests {
         assert!(is_decline("No nos interesa el presupuesto."));
         assert!(is_decline("Pas intéressé par la démo."));
         assert!(is_decline("Нам не интересно, спасибо."));
+        assert!(is_decline("Non siamo interessati al preventivo, grazie."));
+        assert!(is_decline("Troppo caro per noi."));
+        assert!(is_decline("Não temos interesse, obrigado."));
+        assert!(is_decline("Já fechamos com outra empresa."));
+        assert!(is_decline("Nie jesteśmy zainteresowani ofertą."));
+        assert!(is_decline("Za drogo, dziękujemy."));
         assert!(!is_decline("Not too expensive I hope — what's the price?"));
     }
 
@@ -324,6 +554,12 @@ mod tests {
         assert!(is_support("Mi pedido no ha llegado todavía."));
         assert!(is_support("Je n'ai toujours pas reçu ma commande."));
         assert!(is_support("Где мой заказ?"));
+        assert!(is_support("Il mio ordine non è ancora arrivato."));
+        assert!(is_support("Perché l'ordine 5120 è costato di più?"));
+        assert!(is_support("Meu pedido ainda não chegou."));
+        assert!(is_support("Quero cancelar minha assinatura."));
+        assert!(is_support("Moja paczka jeszcze nie dotarła."));
+        assert!(is_support("Gdzie jest moje zamówienie?"));
         // A failed payment is someone still trying to buy.
         assert_eq!(
             topic("My card was declined but I still want to buy it"),
@@ -333,14 +569,14 @@ mod tests {
 
     #[test]
     fn not_a_buyer() {
-        assert_eq!(
+        assert!(matches!(
             detect("We offer cheap SEO, can we schedule a call?"),
-            TextSignal::Nothing
-        );
-        assert_eq!(
+            TextSignal::NotBuyer { .. }
+        ));
+        assert!(matches!(
             detect("Are you hiring? I'm sending my CV."),
-            TextSignal::Nothing
-        );
+            TextSignal::NotBuyer { .. }
+        ));
         assert_eq!(
             detect("Thanks for the quote yesterday!"),
             TextSignal::Nothing

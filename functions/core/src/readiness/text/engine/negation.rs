@@ -44,7 +44,7 @@ impl Negation {
         }
     }
 
-    fn is_negator(&self, toks: &[Tok], j: usize) -> bool {
+    pub(crate) fn is_negator(&self, toks: &[Tok], j: usize) -> bool {
         let t = &toks[j].text;
         if !any_hit(&self.negators, t) {
             return false;

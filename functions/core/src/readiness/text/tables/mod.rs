@@ -22,10 +22,22 @@ mod de;
 mod en;
 mod es;
 mod fr;
+mod it;
+mod pl;
+mod pt;
 mod ru;
 
 /// Every language the detector reads. The engine compiles the lists in this order.
-pub(crate) const LANGUAGES: &[Language] = &[en::EN, de::DE, es::ES, fr::FR, ru::RU];
+pub(crate) const LANGUAGES: &[Language] = &[
+    en::EN,
+    de::DE,
+    es::ES,
+    fr::FR,
+    ru::RU,
+    it::IT,
+    pt::PT,
+    pl::PL,
+];
 
 /// Masks whose one pattern mixes languages ("webinar" / "вебинар" / "webinaire" /
 /// "seminario" before a Russian "демо" / "приём"): kept whole here rather than split
