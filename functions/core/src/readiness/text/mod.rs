@@ -192,22 +192,32 @@ fn detect_tokens(text: &str, toks: &[Tok]) -> TextSignal {
     let words = &Present::new(&r.vocab, toks);
     let phrase = |(s, e): (usize, usize)| text[toks[s].start..toks[e - 1].end].to_string();
 
-    if let Some(m) = earliest(r, toks, words, r.decline.iter(), true) {
+    if let Some(m) = earliest(r, toks, words, pick(&r.decline, &r.decline_ix, words), true) {
         return TextSignal::Decline { matched: phrase(m) };
     }
-    if let Some(m) = earliest(r, toks, words, r.support.iter(), false) {
+    if let Some(m) = earliest(
+        r,
+        toks,
+        words,
+        pick(&r.support, &r.support_ix, words),
+        false,
+    ) {
         return TextSignal::Support { matched: phrase(m) };
     }
-    if let Some(m) = earliest(r, toks, words, r.not_buyer.iter(), true) {
+    if let Some(m) = earliest(
+        r,
+        toks,
+        words,
+        pick(&r.not_buyer, &r.not_buyer_ix, words),
+        true,
+    ) {
         return TextSignal::NotBuyer { matched: phrase(m) };
     }
-    let masks: Vec<(usize, usize)> = r
-        .mask
-        .iter()
+    let masks: Vec<(usize, usize)> = pick(&r.mask, &r.mask_ix, words)
         .flat_map(|p| p.find_all(toks, words))
         .collect();
     let mut best: Option<(usize, usize, Topic)> = None;
-    for (topic, p) in &r.hot {
+    for (topic, p) in pick(&r.hot, &r.hot_ix, words) {
         for (s, e) in p.find_all(toks, words) {
             if masks.iter().any(|&(ms, me)| s < me && ms < e) || r.negation.negated(toks, p, s, e) {
                 continue;
@@ -255,15 +265,13 @@ pub fn phrase_matches(text: &str) -> Vec<PhraseMatch> {
     let r = lexicon();
     let words = &Present::new(&r.vocab, &toks);
     let phrase = |(s, e): (usize, usize)| text[toks[s].start..toks[e - 1].end].to_string();
-    let masks: Vec<(usize, usize)> = r
-        .mask
-        .iter()
+    let masks: Vec<(usize, usize)> = pick(&r.mask, &r.mask_ix, words)
         .flat_map(|p| p.find_all(&toks, words))
         .collect();
     let classes = [
-        ("decline", &r.decline, true),
-        ("support", &r.support, false),
-        ("not_buyer", &r.not_buyer, true),
+        ("decline", &r.decline, &r.decline_ix, true),
+        ("support", &r.support, &r.support_ix, false),
+        ("not_buyer", &r.not_buyer, &r.not_buyer_ix, true),
     ];
     let mut push = |rule: String, m: (usize, usize), outcome: &'static str| {
         let matched = phrase(m);
@@ -287,8 +295,8 @@ pub fn phrase_matches(text: &str) -> Vec<PhraseMatch> {
             });
         }
     };
-    for (name, pats, context_negation) in classes {
-        for p in pats {
+    for (name, pats, ix, context_negation) in classes {
+        for p in pick(pats, ix, words) {
             for m in p.find_all(&toks, words) {
                 let negated =
                     (context_negation || p.negator_first) && r.negation.negated(&toks, p, m.0, m.1);
@@ -296,7 +304,7 @@ pub fn phrase_matches(text: &str) -> Vec<PhraseMatch> {
             }
         }
     }
-    for (topic, p) in &r.hot {
+    for (topic, p) in pick(&r.hot, &r.hot_ix, words) {
         for (s, e) in p.find_all(&toks, words) {
             let outcome = if masks.iter().any(|&(ms, me)| s < me && ms < e) {
                 "masked"
@@ -309,6 +317,16 @@ pub fn phrase_matches(text: &str) -> Vec<PhraseMatch> {
         }
     }
     out
+}
+
+/// The items of `list` whose patterns the text's words allow (see
+/// [`engine::pattern::Index`]), in list order.
+fn pick<'a, T>(
+    list: &'a [T],
+    ix: &engine::pattern::Index,
+    words: &Present,
+) -> impl Iterator<Item = &'a T> + 'a {
+    ix.candidates(words).into_iter().map(move |k| &list[k])
 }
 
 fn matched_of(s: &TextSignal) -> Option<&str> {

@@ -19,6 +19,8 @@
 //! building the string; the names are kept for explanations.
 
 use std::collections::HashMap;
+
+use super::engine::FastMap;
 use std::sync::OnceLock;
 
 use super::engine::tokens::Tok;
@@ -168,15 +170,15 @@ pub fn describe(name: &str) -> String {
 
 /// The weights, by feature hash, and the names behind them.
 pub(crate) struct Model {
-    weights: HashMap<u64, f32>,
-    names: HashMap<u64, String>,
+    weights: FastMap<u64, f32>,
+    names: FastMap<u64, String>,
 }
 
 impl Model {
     /// Parses `feature TAB weight` lines (`#` comments).
     pub(crate) fn parse(text: &str) -> Result<Model, String> {
-        let mut weights = HashMap::new();
-        let mut names = HashMap::new();
+        let mut weights = FastMap::default();
+        let mut names = FastMap::default();
         for (i, line) in text.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;

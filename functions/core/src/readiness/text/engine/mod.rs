@@ -7,11 +7,47 @@ pub(crate) mod pattern;
 pub(crate) mod tokens;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::tables::Language;
 use super::Topic;
 use negation::Negation;
-use pattern::{index_patterns, Alt, Pattern};
+use pattern::{index_patterns, Alt, Index, Pattern};
+
+/// FNV-1a: the maps of the text path are keyed by short words and by ids that are
+/// hashes already, where the standard library's DoS-resistant SipHash costs more than the
+/// lookup (the keys are the tables' own words and features, never a sender's choice of
+/// bucket: a text only looks words up).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn write_u64(&mut self, n: u64) {
+        // already a hash (a feature id) or a small id: one multiply spreads it
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64)
+    }
+}
+
+/// A `HashMap` with [`Fnv`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// The topics in the order their hot phrases are compiled.
 const TOPICS: [Topic; 8] = [
@@ -35,7 +71,13 @@ pub(crate) struct Lexicon {
     pub(crate) mask: Vec<Pattern>,
     pub(crate) hot: Vec<(Topic, Pattern)>,
     pub(crate) negation: Negation,
-    pub(crate) vocab: HashMap<String, u32>,
+    pub(crate) vocab: FastMap<String, u32>,
+    /// Which patterns of each list a text's words allow (see [`Index`]).
+    pub(crate) decline_ix: Index,
+    pub(crate) support_ix: Index,
+    pub(crate) not_buyer_ix: Index,
+    pub(crate) mask_ix: Index,
+    pub(crate) hot_ix: Index,
 }
 
 impl Lexicon {
@@ -63,8 +105,13 @@ impl Lexicon {
                 .map(|(topic, src)| (topic, Pattern::compile(src, negators)))
                 .collect(),
             negation,
+            decline_ix: Index::default(),
+            support_ix: Index::default(),
+            not_buyer_ix: Index::default(),
+            mask_ix: Index::default(),
+            hot_ix: Index::default(),
         };
-        let mut vocab = HashMap::new();
+        let mut vocab = FastMap::default();
         index_patterns(
             r.decline
                 .iter_mut()
@@ -75,6 +122,11 @@ impl Lexicon {
             &mut vocab,
         );
         r.vocab = vocab;
+        r.decline_ix = Index::new(r.decline.iter());
+        r.support_ix = Index::new(r.support.iter());
+        r.not_buyer_ix = Index::new(r.not_buyer.iter());
+        r.mask_ix = Index::new(r.mask.iter());
+        r.hot_ix = Index::new(r.hot.iter().map(|(_, p)| p));
         r
     }
 }

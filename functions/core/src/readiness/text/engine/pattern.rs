@@ -1,7 +1,7 @@
 //! Token patterns: their syntax (see [`Pattern`]), compilation, and matching against the
 //! tokens of one text.
 
-use std::collections::HashMap;
+use super::FastMap;
 
 use super::tokens::{fold, Tok};
 
@@ -89,16 +89,38 @@ pub(crate) struct Pattern {
     pub(crate) negator_inside: bool,
     required_ids: Vec<Vec<u32>>,
     first_ids: Option<Vec<u32>>,
+    /// The keys ([`key`]: a word's first two characters) the first word can have, when
+    /// every alternative is an exact word or a prefix of two characters or more: only
+    /// the tokens with one of these keys are tried as a start.
+    first_keys: Option<Vec<u64>>,
+}
+
+/// The distinct first members of a sorted list of pairs.
+fn distinct<T: Copy + PartialEq>(v: &[(T, usize)]) -> impl Iterator<Item = T> + '_ {
+    v.iter()
+        .enumerate()
+        .filter(move |&(i, &(x, _))| i == 0 || v[i - 1].0 != x)
+        .map(|(_, &(x, _))| x)
+}
+
+/// A word's first two characters (or its only one) as one number.
+pub(crate) fn key(w: &str) -> u64 {
+    let mut cs = w.chars();
+    let a = cs.next().map_or(0, |c| c as u64);
+    let b = cs.next().map_or(0, |c| c as u64);
+    (a << 32) | b
 }
 
 /// The vocabulary ids of the words in one text, and where they are.
 pub(crate) struct Present {
     bits: Vec<u64>,
     pos: Vec<(u32, usize)>,
+    /// Each token's [`key`] with its position, ascending.
+    keys: Vec<(u64, usize)>,
 }
 
 impl Present {
-    pub(crate) fn new(vocab: &HashMap<String, u32>, toks: &[Tok]) -> Present {
+    pub(crate) fn new(vocab: &FastMap<String, u32>, toks: &[Tok]) -> Present {
         let mut bits = vec![0u64; vocab.len().div_ceil(64)];
         let mut pos = Vec::new();
         for (i, t) in toks.iter().enumerate() {
@@ -108,7 +130,29 @@ impl Present {
             }
         }
         pos.sort_unstable();
-        Present { bits, pos }
+        let mut keys: Vec<(u64, usize)> = toks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (key(&t.text), i))
+            .collect();
+        keys.sort_unstable();
+        Present { bits, pos, keys }
+    }
+
+    /// The distinct vocabulary ids in the text, ascending.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        distinct(&self.pos)
+    }
+    /// The distinct token keys of the text, ascending.
+    fn distinct_keys(&self) -> impl Iterator<Item = u64> + '_ {
+        distinct(&self.keys)
+    }
+    fn positions_of_key(&self, k: u64) -> impl Iterator<Item = usize> + '_ {
+        let lo = self.keys.partition_point(|&(x, _)| x < k);
+        self.keys[lo..]
+            .iter()
+            .take_while(move |&&(x, _)| x == k)
+            .map(|&(_, i)| i)
     }
     fn has(&self, id: u32) -> bool {
         self.bits[id as usize / 64] & (1 << (id % 64)) != 0
@@ -137,7 +181,7 @@ fn exact_words(e: &Elem) -> Option<Vec<&str>> {
 
 pub(crate) fn index_patterns<'a>(
     pats: impl Iterator<Item = &'a mut Pattern>,
-    vocab: &mut HashMap<String, u32>,
+    vocab: &mut FastMap<String, u32>,
 ) {
     for p in pats {
         let mut id = |w: &str| {
@@ -156,6 +200,61 @@ pub(crate) fn index_patterns<'a>(
             .find(|e| !matches!(e, Elem::NotNext(_) | Elem::NotPrev(_)))
             .and_then(exact_words)
             .map(|ws| ws.into_iter().map(&mut id).collect());
+    }
+}
+
+/// Which patterns of one list can match a text: those whose first word (all exact
+/// alternatives) is in it, and those that must be tried everywhere (a first word with a
+/// prefix, suffix or number alternative). Built once; asked once per text and list, so a
+/// text is matched against the few patterns its words allow, not against all of them.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    by_first: FastMap<u32, Vec<u32>>,
+    /// Patterns whose first word has prefixes, by the [`key`]s it can have.
+    by_key: FastMap<u64, Vec<u32>>,
+    /// Patterns that must be tried everywhere (a suffix or number first).
+    scan: Vec<u32>,
+}
+
+impl Index {
+    pub(crate) fn new<'a>(pats: impl Iterator<Item = &'a Pattern>) -> Index {
+        let mut ix = Index::default();
+        for (k, p) in pats.enumerate() {
+            match &p.first_ids {
+                Some(ids) => {
+                    for &id in ids {
+                        ix.by_first.entry(id).or_default().push(k as u32);
+                    }
+                }
+                None => match &p.first_keys {
+                    Some(keys) => {
+                        for &c in keys {
+                            ix.by_key.entry(c).or_default().push(k as u32);
+                        }
+                    }
+                    None => ix.scan.push(k as u32),
+                },
+            }
+        }
+        ix
+    }
+
+    /// The indices of the patterns that may match the text of `words`, ascending.
+    pub(crate) fn candidates(&self, words: &Present) -> Vec<usize> {
+        let mut v: Vec<usize> = self.scan.iter().map(|&k| k as usize).collect();
+        for id in words.ids() {
+            if let Some(ks) = self.by_first.get(&id) {
+                v.extend(ks.iter().map(|&k| k as usize));
+            }
+        }
+        for c in words.distinct_keys() {
+            if let Some(ks) = self.by_key.get(&c) {
+                v.extend(ks.iter().map(|&k| k as usize));
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 }
 
@@ -181,9 +280,29 @@ impl Pattern {
         };
         let negator_first = elems.iter().find_map(negating) == Some(true);
         let negator_inside = elems.iter().any(|e| negating(e) == Some(true));
+        let first_keys = elems
+            .iter()
+            .find(|e| !matches!(e, Elem::NotNext(_) | Elem::NotPrev(_)))
+            .and_then(|e| match e {
+                Elem::Word(alts) => alts
+                    .iter()
+                    .map(|a| match a {
+                        Alt::Exact(w) => Some(key(w)),
+                        Alt::Prefix(w) if w.chars().count() >= 2 => Some(key(w)),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<u64>>>(),
+                _ => None,
+            })
+            .map(|mut v| {
+                v.sort_unstable();
+                v.dedup();
+                v
+            });
         Pattern {
             required_ids: Vec::new(),
             first_ids: None,
+            first_keys,
             src,
             elems,
             negator_first,
@@ -203,6 +322,19 @@ impl Pattern {
         }
         if let Some(first) = &self.first_ids {
             let mut starts: Vec<usize> = first.iter().flat_map(|&id| words.positions(id)).collect();
+            starts.sort_unstable();
+            starts.dedup();
+            return starts
+                .into_iter()
+                .filter_map(|s| match_from(&self.elems, toks, s, None, false).map(|e| (s, e)))
+                .filter(|&(s, e)| e > s)
+                .collect();
+        }
+        if let Some(keys) = &self.first_keys {
+            let mut starts: Vec<usize> = keys
+                .iter()
+                .flat_map(|&k| words.positions_of_key(k))
+                .collect();
             starts.sort_unstable();
             starts.dedup();
             return starts
