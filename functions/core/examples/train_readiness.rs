@@ -86,6 +86,8 @@ fn main() {
         ("Thanks for the tips", false),
         ("Hello there", false),
         ("Where is my order?", false),
+        ("How much is the premium plan? We don't need a demo.", true),
+        ("Not interested, thanks.", false),
     ];
     let wrong: Vec<&str> = plain
         .iter()

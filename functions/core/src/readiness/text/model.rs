@@ -99,7 +99,11 @@ pub(crate) fn for_each_feature(
             negated = 0;
         }
         if negation.is_negator(toks, i) {
+            // the negator itself says nothing until we know what it negates: `n:` does
             negated = 4;
+            f(h.str("neg").0, &|| "neg".into(), span);
+            prev = None;
+            continue;
         } else if negated > 0 {
             negated -= 1;
             let s = stem(w);

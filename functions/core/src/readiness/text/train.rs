@@ -81,7 +81,7 @@ impl Default for Hyper {
             rate: 0.3,
             l2: 5e-5,
             prune: 0.01,
-            prior: 2.0,
+            prior: 1.5,
         }
     }
 }
