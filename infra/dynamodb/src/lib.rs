@@ -477,6 +477,34 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// The transaction's Puts of a lead's new outbox items (each must be the lead's:
+    /// `{lead_id}.…`).
+    fn outbox_puts(
+        &self,
+        lead_id: &str,
+        outbox: &[Notification],
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        outbox
+            .iter()
+            .map(|n| {
+                if n.lead_id != lead_id || Notification::lead_of(&n.id) != Some(lead_id) {
+                    return Err(StoreError::Corrupt(format!(
+                        "notification {} does not belong to lead {lead_id} (ids must be `{{lead_id}}.…`)",
+                        n.id
+                    )));
+                }
+                let put = Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(notification_item(n, 1)?))
+                    .build()
+                    .map_err(build_error)?;
+                Ok(TransactWriteItem::builder().put(put).build())
+            })
+            .collect()
+    }
+}
+
 #[async_trait]
 impl Leads for DynamoStore {
     async fn insert_lead(&self, new: NewLead) -> Result<Inserted, StoreError> {
@@ -492,25 +520,7 @@ impl Leads for DynamoStore {
                     .map_err(build_error)?,
             )
             .build()];
-        for n in &new.outbox {
-            if n.lead_id != lead.id || Notification::lead_of(&n.id) != Some(lead.id.as_str()) {
-                return Err(StoreError::Corrupt(format!(
-                    "notification {} does not belong to lead {} (ids must be `{{lead_id}}.…`)",
-                    n.id, lead.id
-                )));
-            }
-            items.push(
-                TransactWriteItem::builder()
-                    .put(
-                        Put::builder()
-                            .table_name(&self.table)
-                            .set_item(Some(notification_item(n, 1)?))
-                            .build()
-                            .map_err(build_error)?,
-                    )
-                    .build(),
-            );
-        }
+        items.extend(self.outbox_puts(&lead.id, &new.outbox)?);
         if new.raw.len() <= MAX_RAW_BYTES {
             items.push(
                 TransactWriteItem::builder()
@@ -630,25 +640,7 @@ impl Leads for DynamoStore {
         let mut items = vec![TransactWriteItem::builder()
             .put(put.build().map_err(build_error)?)
             .build()];
-        for n in &update.outbox {
-            if n.lead_id != lead.id {
-                return Err(StoreError::Corrupt(format!(
-                    "notification {} does not belong to lead {}",
-                    n.id, lead.id
-                )));
-            }
-            items.push(
-                TransactWriteItem::builder()
-                    .put(
-                        Put::builder()
-                            .table_name(&self.table)
-                            .set_item(Some(notification_item(n, 1)?))
-                            .build()
-                            .map_err(build_error)?,
-                    )
-                    .build(),
-            );
-        }
+        items.extend(self.outbox_puts(&lead.id, &update.outbox)?);
         if items.len() > MAX_TRANSACT_ITEMS {
             return Err(StoreError::Corrupt(format!(
                 "lead {} update has {} jobs; one transaction holds at most {}",
