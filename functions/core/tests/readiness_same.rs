@@ -10,8 +10,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use handoff_core::readiness::text::{read, TextSignal};
 use handoff_core::readiness::text::train;
+use handoff_core::readiness::text::{read, TextSignal};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
@@ -75,6 +75,10 @@ fn decisions_are_those_on_file() {
             }
         }
     }
-    assert_eq!(got.lines().count(), want.lines().count(), "messages changed");
+    assert_eq!(
+        got.lines().count(),
+        want.lines().count(),
+        "messages changed"
+    );
     assert_eq!(differ, 0, "{differ} decisions differ from the file");
 }

@@ -36,9 +36,10 @@ pub mod train;
 
 use std::sync::OnceLock;
 
-use engine::pattern::{Pattern, Present};
-use engine::tokens::{tokenize, Tok};
-use engine::Lexicon;
+use engine::negation;
+use engine::pattern::Pattern;
+use engine::tokens::Doc;
+use engine::{Lexicon, Matches};
 
 /// What a buyer's question is about, when it signals readiness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,11 +133,10 @@ pub struct Reading {
 /// Reads one free-text field of a message to a `business`: the phrase rules, then the
 /// model over the words and the rules' finding. See [`model`].
 pub fn read(text: &str, business: crate::model::Business) -> Reading {
-    let toks = tokenize(text);
-    let signal = detect_tokens(text, &toks);
+    let doc = lexicon().doc(text);
+    let signal = detect_doc(text, &doc);
     let score = model::model().score(
-        text,
-        &toks,
+        &doc,
         business == crate::model::Business::Ecommerce,
         signal.rule().as_deref(),
     );
@@ -153,11 +153,11 @@ pub fn strongest_features(
     text: &str,
     business: crate::model::Business,
 ) -> Vec<(String, f32, Option<String>)> {
-    let toks = tokenize(text);
-    let signal = detect_tokens(text, &toks);
+    let doc = lexicon().doc(text);
+    let signal = detect_doc(text, &doc);
     model::model().top(
         text,
-        &toks,
+        &doc,
         business == crate::model::Business::Ecommerce,
         signal.rule().as_deref(),
     )
@@ -166,74 +166,70 @@ pub fn strongest_features(
 /// Every feature name of `text` (for the offline trainer).
 #[doc(hidden)]
 pub fn feature_names(text: &str, business: crate::model::Business) -> Vec<String> {
-    let toks = tokenize(text);
-    let signal = detect_tokens(text, &toks);
+    let doc = lexicon().doc(text);
+    let signal = detect_doc(text, &doc);
     let mut out = Vec::new();
     model::for_each_feature(
-        text,
-        &toks,
+        &doc,
         business == crate::model::Business::Ecommerce,
         signal.rule().as_deref(),
-        &mut |_, name, _| out.push(name()),
+        &mut |_, name: &dyn Fn() -> String, _| out.push(name()),
     );
     out
 }
 
 /// Reads one free-text field and classifies it. See the module docs for the approach.
 pub fn detect(text: &str) -> TextSignal {
-    detect_tokens(text, &tokenize(text))
+    detect_doc(text, &lexicon().doc(text))
 }
 
-fn detect_tokens(text: &str, toks: &[Tok]) -> TextSignal {
-    if toks.is_empty() {
+/// The words of the match `s..e` as written.
+fn phrase(text: &str, doc: &Doc, s: usize, e: usize) -> String {
+    text[doc.toks[s].start..doc.toks[e - 1].end].to_string()
+}
+
+fn masked(m: &Matches, s: usize, e: usize) -> bool {
+    m.mask.iter().any(|&(_, ms, me)| s < me && ms < e)
+}
+
+fn detect_doc(text: &str, doc: &Doc) -> TextSignal {
+    if doc.is_empty() {
         return TextSignal::Nothing;
     }
     let r = lexicon();
-    let words = &Present::new(&r.vocab, toks);
-    let phrase = |(s, e): (usize, usize)| text[toks[s].start..toks[e - 1].end].to_string();
-
-    if let Some(m) = earliest(r, toks, words, pick(&r.decline, &r.decline_ix, words), true) {
-        return TextSignal::Decline { matched: phrase(m) };
+    let m = r.matches(doc);
+    if let Some((s, e)) = earliest(doc, &r.decline, &m.decline, true) {
+        return TextSignal::Decline {
+            matched: phrase(text, doc, s, e),
+        };
     }
-    if let Some(m) = earliest(
-        r,
-        toks,
-        words,
-        pick(&r.support, &r.support_ix, words),
-        false,
-    ) {
-        return TextSignal::Support { matched: phrase(m) };
+    if let Some((s, e)) = earliest(doc, &r.support, &m.support, false) {
+        return TextSignal::Support {
+            matched: phrase(text, doc, s, e),
+        };
     }
-    if let Some(m) = earliest(
-        r,
-        toks,
-        words,
-        pick(&r.not_buyer, &r.not_buyer_ix, words),
-        true,
-    ) {
-        return TextSignal::NotBuyer { matched: phrase(m) };
+    if let Some((s, e)) = earliest(doc, &r.not_buyer, &m.not_buyer, true) {
+        return TextSignal::NotBuyer {
+            matched: phrase(text, doc, s, e),
+        };
     }
-    let masks: Vec<(usize, usize)> = pick(&r.mask, &r.mask_ix, words)
-        .flat_map(|p| p.find_all(toks, words))
-        .collect();
     let mut best: Option<(usize, usize, Topic)> = None;
-    for (topic, p) in pick(&r.hot, &r.hot_ix, words) {
-        for (s, e) in p.find_all(toks, words) {
-            if masks.iter().any(|&(ms, me)| s < me && ms < e) || r.negation.negated(toks, p, s, e) {
-                continue;
-            }
-            // The most specific topic wins ("book a demo" is about the demo), then the
-            // earliest phrase, then the longer one.
-            let key = (specificity(*topic), s, usize::MAX - e);
-            if best.is_none_or(|(bs, be, bt)| key < (specificity(bt), bs, usize::MAX - be)) {
-                best = Some((s, e, *topic));
-            }
+    for &(k, s, e) in &m.hot {
+        let (topic, p) = &r.hot[k];
+        if masked(&m, s, e) || negation::negated(&doc.toks, p, s, e) {
+            continue;
+        }
+        // The most specific topic wins ("book a demo" is about the demo), then the
+        // earliest phrase, then the longer one.
+        let key = (specificity(*topic), s, usize::MAX - e);
+        if best.is_none_or(|(bs, be, bt)| key < (specificity(bt), bs, usize::MAX - be)) {
+            best = Some((s, e, *topic));
         }
     }
     match best {
         Some((s, e, topic)) => TextSignal::Hot {
             topic,
-            matched: phrase((s, e)),
+            matched: phrase(text, doc, s, e),
         },
         None => TextSignal::Nothing,
     }
@@ -255,26 +251,23 @@ pub struct PhraseMatch {
 
 /// Every phrase rule that matched `text`, in the order they are weighed.
 pub fn phrase_matches(text: &str) -> Vec<PhraseMatch> {
-    let toks = tokenize(text);
+    let r = lexicon();
+    let doc = r.doc(text);
     let mut out = Vec::new();
-    if toks.is_empty() {
+    if doc.is_empty() {
         return out;
     }
-    let decided = detect_tokens(text, &toks);
+    let decided = detect_doc(text, &doc);
     let decided = (decided.rule(), matched_of(&decided));
-    let r = lexicon();
-    let words = &Present::new(&r.vocab, &toks);
-    let phrase = |(s, e): (usize, usize)| text[toks[s].start..toks[e - 1].end].to_string();
-    let masks: Vec<(usize, usize)> = pick(&r.mask, &r.mask_ix, words)
-        .flat_map(|p| p.find_all(&toks, words))
-        .collect();
+    let m = r.matches(&doc);
+    let toks = &doc.toks;
     let classes = [
-        ("decline", &r.decline, &r.decline_ix, true),
-        ("support", &r.support, &r.support_ix, false),
-        ("not_buyer", &r.not_buyer, &r.not_buyer_ix, true),
+        ("decline", &r.decline, &m.decline, true),
+        ("support", &r.support, &m.support, false),
+        ("not_buyer", &r.not_buyer, &m.not_buyer, true),
     ];
-    let mut push = |rule: String, m: (usize, usize), outcome: &'static str| {
-        let matched = phrase(m);
+    let mut push = |rule: String, (s, e): (usize, usize), outcome: &'static str| {
+        let matched = phrase(text, &doc, s, e);
         let outcome = if outcome == "fired" {
             if decided.0.as_deref() == Some(rule.as_str()) && decided.1 == Some(matched.as_str()) {
                 "decides"
@@ -295,38 +288,29 @@ pub fn phrase_matches(text: &str) -> Vec<PhraseMatch> {
             });
         }
     };
-    for (name, pats, ix, context_negation) in classes {
-        for p in pick(pats, ix, words) {
-            for m in p.find_all(&toks, words) {
-                let negated =
-                    (context_negation || p.negator_first) && r.negation.negated(&toks, p, m.0, m.1);
-                push(name.into(), m, if negated { "negated" } else { "fired" });
-            }
+    for (name, pats, found, context_negation) in classes {
+        for &(k, s, e) in found {
+            let p = &pats[k];
+            let negated = (context_negation || p.negator_first) && negation::negated(toks, p, s, e);
+            push(
+                name.into(),
+                (s, e),
+                if negated { "negated" } else { "fired" },
+            );
         }
     }
-    for (topic, p) in pick(&r.hot, &r.hot_ix, words) {
-        for (s, e) in p.find_all(&toks, words) {
-            let outcome = if masks.iter().any(|&(ms, me)| s < me && ms < e) {
-                "masked"
-            } else if r.negation.negated(&toks, p, s, e) {
-                "negated"
-            } else {
-                "fired"
-            };
-            push(format!("hot.{}", topic.as_str()), (s, e), outcome);
-        }
+    for &(k, s, e) in &m.hot {
+        let (topic, p) = &r.hot[k];
+        let outcome = if masked(&m, s, e) {
+            "masked"
+        } else if negation::negated(toks, p, s, e) {
+            "negated"
+        } else {
+            "fired"
+        };
+        push(format!("hot.{}", topic.as_str()), (s, e), outcome);
     }
     out
-}
-
-/// The items of `list` whose patterns the text's words allow (see
-/// [`engine::pattern::Index`]), in list order.
-fn pick<'a, T>(
-    list: &'a [T],
-    ix: &engine::pattern::Index,
-    words: &Present,
-) -> impl Iterator<Item = &'a T> + 'a {
-    ix.candidates(words).into_iter().map(move |k| &list[k])
 }
 
 fn matched_of(s: &TextSignal) -> Option<&str> {
@@ -354,25 +338,24 @@ fn specificity(topic: Topic) -> u8 {
     }
 }
 
-/// The earliest match of any of `pats`. With `context_negation`, a negator around the match
-/// cancels it ("not too expensive"); support phrases ignore it ("the code doesn't work on
-/// my order" is still about the order).
-fn earliest<'a>(
-    r: &Lexicon,
-    toks: &[Tok],
-    words: &Present,
-    pats: impl Iterator<Item = &'a Pattern>,
+/// The earliest of `found` (matches of `pats`), the longer one at the same start. With
+/// `context_negation`, a negator around the match cancels it ("not too expensive");
+/// support phrases ignore it ("the code doesn't work on my order" is still about the
+/// order).
+fn earliest(
+    doc: &Doc,
+    pats: &[Pattern],
+    found: &[(usize, usize, usize)],
     context_negation: bool,
 ) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize)> = None;
-    for p in pats {
-        for (s, e) in p.find_all(toks, words) {
-            if (context_negation || p.negator_first) && r.negation.negated(toks, p, s, e) {
-                continue;
-            }
-            if best.is_none_or(|(bs, be)| s < bs || (s == bs && e > be)) {
-                best = Some((s, e));
-            }
+    for &(k, s, e) in found {
+        let p = &pats[k];
+        if (context_negation || p.negator_first) && negation::negated(&doc.toks, p, s, e) {
+            continue;
+        }
+        if best.is_none_or(|(bs, be)| s < bs || (s == bs && e > be)) {
+            best = Some((s, e));
         }
     }
     best

@@ -15,45 +15,74 @@
 //! - `r:{signal}` — what the phrase rules found (`r:hot.price`, `r:decline`,
 //!   `r:support`, `r:not_buyer`), so the model learns when to trust them.
 //!
-//! Each feature is looked up by a 64-bit FNV-1a hash of its name, computed without
-//! building the string; the names are kept for explanations.
+//! Each feature is looked up by a 64-bit key made of the hashes the tokenizer already
+//! computed for its words ([`key`]); the model file names features in words, and their
+//! keys are computed from the names when it is parsed ([`key_of_name`]). The weights sit
+//! in one flat open-addressed table; the names are kept for explanations.
 
 use std::collections::HashMap;
-
-use super::engine::FastMap;
 use std::sync::OnceLock;
 
-use super::engine::tokens::Tok;
+use super::engine::atoms::{flag, fnv};
+use super::engine::tokens::{Doc, STEM};
+use super::engine::FastMap;
 
 /// The shipped weights.
 const MODEL: &str = include_str!("model.tsv");
 
-/// How many letters a stem keeps.
-const STEM: usize = 5;
-
-/// FNV-1a, 64 bits, over the parts of a feature name.
+/// The kinds of feature, as [`key`] tells them apart.
 #[derive(Clone, Copy)]
-struct Fnv(u64);
-
-impl Fnv {
-    const fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn bytes(mut self, b: &[u8]) -> Self {
-        for &x in b {
-            self.0 ^= x as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-        self
-    }
-    fn str(self, s: &str) -> Self {
-        self.bytes(s.as_bytes())
-    }
+#[repr(u64)]
+enum Kind {
+    Bias = 1,
+    Rule,
+    Question,
+    Negator,
+    Negated,
+    Number,
+    Word,
+    Stem,
+    Shop,
+    Pair,
+    Asks,
 }
 
-/// The hash of a feature name as written in `model.tsv`.
-pub fn hash_name(name: &str) -> u64 {
-    Fnv::new().str(name).0
+/// The key of a feature of `kind` over the word hashes `a` and `b` (0 when unused).
+#[inline]
+fn key(kind: Kind, a: u64, b: u64) -> u64 {
+    let mut h =
+        (a ^ (kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 32;
+    h = (h ^ b.rotate_left(17)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 29;
+    h.max(1)
+}
+
+/// The key of a feature named as in `model.tsv` (`w:free`, `b:free_on`, `q`, …); none
+/// for a name no text can give.
+pub fn key_of_name(name: &str) -> Option<u64> {
+    Some(match name {
+        "bias" => key(Kind::Bias, 0, 0),
+        "q" => key(Kind::Question, 0, 0),
+        "neg" => key(Kind::Negator, 0, 0),
+        "w:#" => key(Kind::Number, 0, 0),
+        _ => {
+            let (kind, rest) = name.split_once(':')?;
+            match kind {
+                "r" => key(Kind::Rule, fnv(rest), 0),
+                "n" => key(Kind::Negated, fnv(rest), 0),
+                "w" => key(Kind::Word, fnv(rest), 0),
+                "p" => key(Kind::Stem, fnv(rest), 0),
+                "e" => key(Kind::Shop, fnv(rest), 0),
+                "q" => key(Kind::Asks, fnv(rest), 0),
+                "b" => {
+                    let (x, y) = rest.split_once('_')?;
+                    key(Kind::Pair, fnv(x), fnv(y))
+                }
+                _ => return None,
+            }
+        }
+    })
 }
 
 /// The first [`STEM`] characters of `w` (all of it when shorter).
@@ -64,69 +93,75 @@ fn stem(w: &str) -> &str {
     }
 }
 
-/// What [`for_each_feature`] calls per feature: its hash, its name (built only when
-/// called), and the byte span of the words it stands for (`(0, 0)` for none).
-pub(crate) type Visit<'a> = dyn FnMut(u64, &dyn Fn() -> String, (usize, usize)) + 'a;
-
-/// Calls `f(hash, name-parts)` for every feature of a message; `name` builds the
-/// feature's readable name only when the caller asks (explanations, training).
-pub(crate) fn for_each_feature(
-    text: &str,
-    toks: &[Tok],
-    ecommerce: bool,
-    rule: Option<&str>,
-    f: &mut Visit<'_>,
-) {
-    let h = Fnv::new();
-    f(h.str("bias").0, &|| "bias".into(), (0, 0));
+/// Calls `f(key, name, span)` for every feature of a message: `name` builds the
+/// feature's readable name only when the caller asks (explanations, training), `span` is
+/// the byte span of the words it stands for (`(0, 0)` for none).
+pub(crate) fn for_each_feature<F>(doc: &Doc, ecommerce: bool, rule: Option<&str>, f: &mut F)
+where
+    F: FnMut(u64, &dyn Fn() -> String, (usize, usize)),
+{
+    f(key(Kind::Bias, 0, 0), &|| "bias".into(), (0, 0));
     if let Some(r) = rule {
-        f(h.str("r:").str(r).0, &|| format!("r:{r}"), (0, 0));
+        f(key(Kind::Rule, fnv(r), 0), &|| format!("r:{r}"), (0, 0));
     }
-    // the clauses that end in '?': the byte offset of each '?'
-    let questions: Vec<usize> = text.match_indices('?').map(|(i, _)| i).collect();
-    if !questions.is_empty() {
-        f(h.str("q").0, &|| "q".into(), (0, 0));
+    if doc.any_question {
+        f(key(Kind::Question, 0, 0), &|| "q".into(), (0, 0));
     }
-    let negation = &super::lexicon().negation;
-    let mut prev: Option<(&str, u32)> = None;
+    let toks = &doc.toks;
+    // the previous word's stem hash, its index and clause
+    let mut prev: Option<(u64, usize, u32)> = None;
     let mut clause_start = true;
     // words a negator reaches ("do not need a quote"): counted down, reset per clause
     let mut negated = 0u8;
     for (i, t) in toks.iter().enumerate() {
-        let w = t.text.as_str();
         let span = (t.start, t.end);
+        let w = || doc.word(i);
         if i > 0 && toks[i - 1].clause != t.clause {
             negated = 0;
         }
-        if negation.is_negator(toks, i) {
+        if t.flags & flag::NEGATES != 0 {
             // the negator itself says nothing until we know what it negates: `n:` does
             negated = 4;
-            f(h.str("neg").0, &|| "neg".into(), span);
+            f(key(Kind::Negator, 0, 0), &|| "neg".into(), span);
             prev = None;
             continue;
         } else if negated > 0 {
             negated -= 1;
-            let s = stem(w);
-            f(h.str("n:").str(s).0, &|| format!("n:{s}"), span);
+            f(
+                key(Kind::Negated, t.stem_hash, 0),
+                &|| format!("n:{}", stem(w())),
+                span,
+            );
         }
-        if w.chars().all(|c| c.is_ascii_digit()) {
-            f(h.str("w:#").0, &|| "w:#".into(), span);
+        if t.number {
+            f(key(Kind::Number, 0, 0), &|| "w:#".into(), span);
             prev = None;
             continue;
         }
-        let s = stem(w);
-        f(h.str("w:").str(w).0, &|| format!("w:{w}"), span);
-        if s.len() < w.len() {
-            f(h.str("p:").str(s).0, &|| format!("p:{s}"), span);
+        f(
+            key(Kind::Word, t.word_hash, 0),
+            &|| format!("w:{}", w()),
+            span,
+        );
+        if t.stemmed {
+            f(
+                key(Kind::Stem, t.stem_hash, 0),
+                &|| format!("p:{}", stem(w())),
+                span,
+            );
         }
         if ecommerce {
-            f(h.str("e:").str(s).0, &|| format!("e:{s}"), span);
+            f(
+                key(Kind::Shop, t.stem_hash, 0),
+                &|| format!("e:{}", stem(w())),
+                span,
+            );
         }
-        if let Some((ps, pc)) = prev {
+        if let Some((ph, pi, pc)) = prev {
             if pc == t.clause {
                 f(
-                    h.str("b:").str(ps).str("_").str(s).0,
-                    &|| format!("b:{ps}_{s}"),
+                    key(Kind::Pair, ph, t.stem_hash),
+                    &|| format!("b:{}_{}", stem(doc.word(pi)), stem(w())),
                     (toks[i - 1].start, t.end),
                 );
             }
@@ -135,24 +170,16 @@ pub(crate) fn for_each_feature(
             clause_start = true;
         }
         if clause_start {
-            // a question: the clause's text runs to a '?' before the next clause's words
-            let end = toks
-                .iter()
-                .skip(i)
-                .take_while(|x| x.clause == t.clause)
-                .last()
-                .map_or(t.end, |x| x.end);
-            let next_start = toks
-                .iter()
-                .skip(i)
-                .find(|x| x.clause != t.clause)
-                .map_or(text.len(), |x| x.start);
-            if questions.iter().any(|&q| q >= end && q < next_start) {
-                f(h.str("q:").str(s).0, &|| format!("q:{s}"), span);
+            if t.question {
+                f(
+                    key(Kind::Asks, t.stem_hash, 0),
+                    &|| format!("q:{}", stem(w())),
+                    span,
+                );
             }
             clause_start = false;
         }
-        prev = Some((s, t.clause));
+        prev = Some((t.stem_hash, i, t.clause));
     }
 }
 
@@ -172,16 +199,19 @@ pub fn describe(name: &str) -> String {
     }
 }
 
-/// The weights, by feature hash, and the names behind them.
+/// The weights in a flat open-addressed table (linear probing, at most half full), and
+/// the names behind them.
 pub(crate) struct Model {
-    weights: FastMap<u64, f32>,
+    keys: Vec<u64>,
+    weights: Vec<f32>,
+    mask: usize,
     names: FastMap<u64, String>,
 }
 
 impl Model {
     /// Parses `feature TAB weight` lines (`#` comments).
     pub(crate) fn parse(text: &str) -> Result<Model, String> {
-        let mut weights = FastMap::default();
+        let mut entries = Vec::new();
         let mut names = FastMap::default();
         for (i, line) in text.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
@@ -193,31 +223,62 @@ impl Model {
             let w: f32 = w
                 .parse()
                 .map_err(|_| format!("model line {}: weight {w:?}", i + 1))?;
-            let k = hash_name(name);
-            weights.insert(k, w);
-            names.insert(k, name.to_string());
+            let k = key_of_name(name)
+                .ok_or_else(|| format!("model line {}: no such feature {name:?}", i + 1))?;
+            if let Some(other) = names.insert(k, name.to_string()) {
+                return Err(format!(
+                    "model line {}: {name:?} has the key of {other:?}",
+                    i + 1
+                ));
+            }
+            entries.push((k, w));
         }
-        Ok(Model { weights, names })
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        let mut m = Model {
+            keys: vec![0; size],
+            weights: vec![0.0; size],
+            mask: size - 1,
+            names,
+        };
+        for (k, w) in entries {
+            let mut at = m.slot(k);
+            while m.keys[at] != 0 {
+                at = (at + 1) & m.mask;
+            }
+            m.keys[at] = k;
+            m.weights[at] = w;
+        }
+        Ok(m)
     }
 
-    pub(crate) fn weight(&self, hash: u64) -> f32 {
-        self.weights.get(&hash).copied().unwrap_or(0.0)
+    #[inline]
+    fn slot(&self, k: u64) -> usize {
+        (k >> 20) as usize & self.mask
     }
 
-    pub(crate) fn name(&self, hash: u64) -> Option<&str> {
-        self.names.get(&hash).map(String::as_str)
+    #[inline]
+    pub(crate) fn weight(&self, k: u64) -> f32 {
+        let mut at = self.slot(k);
+        loop {
+            let x = self.keys[at];
+            if x == k {
+                return self.weights[at];
+            }
+            if x == 0 {
+                return 0.0;
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
+    pub(crate) fn name(&self, k: u64) -> Option<&str> {
+        self.names.get(&k).map(String::as_str)
     }
 
     /// The log-odds that the message is hot.
-    pub(crate) fn score(
-        &self,
-        text: &str,
-        toks: &[Tok],
-        ecommerce: bool,
-        rule: Option<&str>,
-    ) -> f32 {
+    pub(crate) fn score(&self, doc: &Doc, ecommerce: bool, rule: Option<&str>) -> f32 {
         let mut z = 0.0;
-        for_each_feature(text, toks, ecommerce, rule, &mut |k, _, _| {
+        for_each_feature(doc, ecommerce, rule, &mut |k, _: &dyn Fn() -> String, _| {
             z += self.weight(k)
         });
         z
@@ -228,14 +289,19 @@ impl Model {
     pub(crate) fn top(
         &self,
         text: &str,
-        toks: &[Tok],
+        doc: &Doc,
         ecommerce: bool,
         rule: Option<&str>,
     ) -> Vec<(String, f32, Option<String>)> {
         let mut seen: HashMap<u64, (f32, (usize, usize))> = HashMap::new();
-        for_each_feature(text, toks, ecommerce, rule, &mut |k, _, span| {
-            seen.entry(k).or_insert((0.0, span)).0 += self.weight(k)
-        });
+        for_each_feature(
+            doc,
+            ecommerce,
+            rule,
+            &mut |k, _: &dyn Fn() -> String, span| {
+                seen.entry(k).or_insert((0.0, span)).0 += self.weight(k)
+            },
+        );
         let mut v: Vec<(String, f32, Option<String>)> = seen
             .into_iter()
             .filter(|(_, (w, _))| *w != 0.0)
@@ -258,20 +324,18 @@ pub(crate) fn model() -> &'static Model {
 
 #[cfg(test)]
 mod tests {
-    use super::super::engine::tokens::tokenize;
     use super::*;
 
     fn names(text: &str, ecommerce: bool) -> Vec<String> {
-        let toks = tokenize(text);
+        let doc = super::super::lexicon().doc(text);
         let mut v = Vec::new();
         for_each_feature(
-            text,
-            &toks,
+            &doc,
             ecommerce,
             Some("hot.price"),
-            &mut |k, name, _| {
+            &mut |k, name: &dyn Fn() -> String, _| {
                 let n = name();
-                assert_eq!(k, hash_name(&n), "the hash is the name's: {n}");
+                assert_eq!(Some(k), key_of_name(&n), "the key is the name's: {n}");
                 v.push(n);
             },
         );
@@ -300,13 +364,25 @@ mod tests {
         assert!(!f.contains(&"b:frida_we".to_string()), "{f:?}");
         assert!(!f.iter().any(|n| n.starts_with("e:")), "{f:?}");
         assert!(names("does it come in XXL?", true).contains(&"e:xxl".to_string()));
+        // negators and what they reach; the name of each key is checked in `names`
+        let f = names("We do not need a quote, thanks", false);
+        assert!(
+            f.contains(&"neg".to_string()) && f.contains(&"n:need".to_string()),
+            "{f:?}"
+        );
     }
 
     #[test]
     fn the_shipped_model_parses_and_scores() {
         let m = model();
-        assert!(m.weights.len() > 100, "{} weights", m.weights.len());
-        let toks = tokenize("hello");
-        assert!(m.score("hello", &toks, false, None).is_finite());
+        assert!(m.names.len() > 100, "{} weights", m.names.len());
+        let doc = super::super::lexicon().doc("hello");
+        assert!(m.score(&doc, false, None).is_finite());
+        // every shipped weight is found under its name's key
+        for (k, name) in &m.names {
+            assert_eq!(key_of_name(name), Some(*k));
+            assert_ne!(m.weight(*k), 0.0, "{name}");
+        }
+        assert!(Model::parse("w:a\t1\nnonsense\t2\n").is_err());
     }
 }

@@ -149,7 +149,7 @@ mod tests {
             );
             for e in &p.elems {
                 let alts = match e {
-                    Elem::Word(a) | Elem::NotNext(a) | Elem::NotPrev(a) => a,
+                    Elem::Word(a) | Elem::NotNext(a) | Elem::NotPrev(a) => &a.alts,
                     _ => continue,
                 };
                 for a in alts {
