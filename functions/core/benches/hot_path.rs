@@ -226,6 +226,23 @@ fn readiness_text(c: &mut Criterion) {
                 .count()
         })
     });
+    // the same messages joined into texts of 1,000 characters or more (a long form
+    // message or a chat transcript): what a character costs once a text's fixed costs
+    // are spread over many words
+    let long: Vec<(Business, String)> = corpus
+        .chunks(11)
+        .map(|c| {
+            let text: Vec<&str> = c.iter().map(|(_, m)| m.as_str()).collect();
+            (c[0].0, text.join("\n"))
+        })
+        .collect();
+    g.bench_function("read_1k_texts", |b| {
+        b.iter(|| {
+            long.iter()
+                .filter(|(biz, m)| read(black_box(m), *biz).hot)
+                .count()
+        })
+    });
     g.bench_function("floor", |b| {
         b.iter(|| {
             corpus

@@ -120,9 +120,9 @@ impl Atoms {
         atoms.iter().fold(0, |f, &a| f | self.flags[a as usize])
     }
 
-    /// The prefix atom `p` (hash `h`: a token's first characters), if any.
+    /// The prefix atom of `w[..end]` (hash `h`), if any.
     #[inline]
-    pub(crate) fn prefixes_at(&self, h: u64, p: &str, out: &mut Vec<u32>) {
+    pub(crate) fn prefixes_at(&self, h: u64, w: &str, end: usize, out: &mut Vec<u32>) {
         if self.prefix_bloom.is_empty() {
             return;
         }
@@ -131,7 +131,7 @@ impl Atoms {
             return;
         }
         if let Some((s, id)) = self.prefix.get(&h) {
-            if &**s == p {
+            if s.as_bytes() == &w.as_bytes()[..end] {
                 out.push(*id);
             }
         }

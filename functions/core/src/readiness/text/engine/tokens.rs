@@ -143,13 +143,43 @@ impl Doc {
         let (mut prev_word, mut prev_digit) = (false, false);
         // a '?' since the last word
         let mut q_since = false;
-        let mut chars = text.char_indices().peekable();
-        while let Some((b, c)) = chars.next() {
-            let word_char = if c.is_ascii() {
-                c.is_ascii_alphanumeric()
-            } else {
-                c.is_alphanumeric()
-            };
+        let bytes = text.as_bytes();
+        // the character at byte `i` and its length
+        let char_at = |i: usize| -> Option<char> {
+            match bytes.get(i) {
+                Some(&b) if b < 0x80 => Some(b as char),
+                Some(_) => text[i..].chars().next(),
+                None => None,
+            }
+        };
+        let mut i = 0;
+        while i < bytes.len() {
+            // a run of ASCII letters and digits: copied lowercased in one go
+            if bytes[i].is_ascii_alphanumeric() {
+                if cur.is_none() {
+                    if q_since {
+                        self.mark_question();
+                        q_since = false;
+                    }
+                    cur = Some(self.buf.len());
+                    cur_start = i;
+                    attached = next_attached;
+                }
+                let mut j = i;
+                while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
+                    self.buf.push(bytes[j].to_ascii_lowercase() as char);
+                    j += 1;
+                }
+                cur_end = j;
+                prev_digit = bytes[j - 1].is_ascii_digit();
+                prev_word = true;
+                i = j;
+                continue;
+            }
+            let b = i;
+            let c = char_at(i).expect("a character at a boundary");
+            i += c.len_utf8();
+            let word_char = !c.is_ascii() && is_letter(c);
             if word_char || (is_combining(c) && cur.is_some()) {
                 if cur.is_none() {
                     if q_since {
@@ -160,20 +190,26 @@ impl Doc {
                     cur_start = b;
                     attached = next_attached;
                 }
-                if c.is_ascii() {
-                    self.buf.push(c.to_ascii_lowercase());
-                } else {
-                    push_folded(c, &mut self.buf);
-                }
-                cur_end = b + c.len_utf8();
-                prev_digit = c.is_ascii_digit();
+                push_folded(c, &mut self.buf);
+                cur_end = i;
+                prev_digit = false;
                 prev_word = word_char;
                 continue;
             }
             if let Some(a) = cur.take() {
                 self.push_word(a, cur_start, cur_end, clause, attached);
             }
-            let next = chars.peek().map(|&(_, n)| n);
+            if c.is_ascii_whitespace() {
+                // the commonest separator: no apostrophe, no clause break but a newline
+                next_attached = false;
+                if c == '\n' || c == '\r' {
+                    clause += 1;
+                }
+                prev_word = false;
+                prev_digit = false;
+                continue;
+            }
+            let next = char_at(i);
             let next_word = next.is_some_and(char::is_alphanumeric);
             next_attached = is_apostrophe(c) && prev_word && next_word;
             // "10,000" and "3.5" keep their clause.
@@ -222,15 +258,27 @@ impl Doc {
             let mut stem = 0;
             let mut n = 0;
             let mut number = !w.is_empty();
-            for (j, c) in w.char_indices() {
-                let end = j + c.len_utf8();
-                h = fnv_bytes(h, &w.as_bytes()[j..end]);
-                n += 1;
-                if n == STEM {
-                    stem = h;
+            if w.is_ascii() {
+                for (j, &c) in w.as_bytes().iter().enumerate() {
+                    h = fnv_bytes(h, &[c]);
+                    n += 1;
+                    if n == STEM {
+                        stem = h;
+                    }
+                    number &= c.is_ascii_digit();
+                    atoms.prefixes_at(h, w, j + 1, &mut self.atoms);
                 }
-                number &= c.is_ascii_digit();
-                atoms.prefixes_at(h, &w[..end], &mut self.atoms);
+            } else {
+                for (j, c) in w.char_indices() {
+                    let end = j + c.len_utf8();
+                    h = fnv_bytes(h, &w.as_bytes()[j..end]);
+                    n += 1;
+                    if n == STEM {
+                        stem = h;
+                    }
+                    number &= c.is_ascii_digit();
+                    atoms.prefixes_at(h, w, end, &mut self.atoms);
+                }
             }
             if n <= STEM {
                 stem = h;
@@ -294,8 +342,27 @@ fn is_combining(c: char) -> bool {
     ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
+/// `c.is_alphanumeric()` for a non-ASCII `c`, without the Unicode tables for the
+/// Cyrillic and Latin letters the tables' languages write.
+#[inline]
+fn is_letter(c: char) -> bool {
+    match c {
+        '\u{0410}'..='\u{044F}' | '\u{0100}'..='\u{024F}' => true,
+        '\u{00C0}'..='\u{00FF}' => c != '\u{00D7}' && c != '\u{00F7}',
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// Lowercases `c` and folds Latin accents (and Russian `ё`) so spelling variants meet.
 fn push_folded(c: char, out: &mut String) {
+    // Russian without the Unicode tables: а..я as they are, А..Я lowercased
+    match c {
+        'а'..='я' => return out.push(c),
+        'А'..='Я' => {
+            return out.push(char::from_u32(c as u32 + 0x20).expect("a Cyrillic letter"));
+        }
+        _ => {}
+    }
     for l in c.to_lowercase() {
         match l {
             'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => out.push('a'),
