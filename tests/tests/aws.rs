@@ -958,6 +958,7 @@ async fn leads_from_eight_ingests_split_three_two_one_on_dynamodb() {
             unrouted: false,
             claim: None,
             team: None,
+            outcome: None,
         })
         .await
         .unwrap();

@@ -115,6 +115,7 @@ async fn a_small_load_on_the_dynamodb_store_loses_and_duplicates_nothing() {
                 unrouted: false,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await
             .unwrap();

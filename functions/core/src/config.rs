@@ -223,6 +223,30 @@ pub struct Member {
     pub phone: Option<String>,
 }
 
+/// `[outcomes]`: the reasons sales may give for a rejected or a lost lead. A list
+/// written here replaces the default one (it does not extend it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeLists {
+    pub rejected_reasons: Vec<String>,
+    pub lost_reasons: Vec<String>,
+}
+
+impl Default for OutcomeLists {
+    fn default() -> Self {
+        let v = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        OutcomeLists {
+            rejected_reasons: v(&[
+                "not_a_buyer",
+                "no_budget",
+                "wrong_contact",
+                "duplicate",
+                "spam",
+            ]),
+            lost_reasons: v(&["price", "competitor", "timing", "no_decision"]),
+        }
+    }
+}
+
 /// `[routing]`.
 #[derive(Debug, Clone)]
 pub struct RoutingConfig {
@@ -636,6 +660,59 @@ fn team_extras(
     }
 }
 
+/// `[outcomes]`: each list, when written, replaces the default; a reason is a short
+/// snake_case word (it is a report's column and an API value), once per list.
+fn outcomes_section(p: &mut Problems<'_>, raw: &RawOutcomes) -> OutcomeLists {
+    let mut lists = OutcomeLists::default();
+    for (key, given, out) in [
+        (
+            "outcomes.rejected_reasons",
+            &raw.rejected_reasons,
+            &mut lists.rejected_reasons,
+        ),
+        (
+            "outcomes.lost_reasons",
+            &raw.lost_reasons,
+            &mut lists.lost_reasons,
+        ),
+    ] {
+        let Some(given) = given else { continue };
+        if given.get_ref().is_empty() {
+            p.at(
+                given.span(),
+                key,
+                "must name at least one reason (leave the key out for the defaults)",
+            );
+            continue;
+        }
+        let mut v: Vec<String> = Vec::new();
+        for (i, r) in given.get_ref().iter().enumerate() {
+            let w = r.get_ref();
+            let ok = !w.is_empty()
+                && w.len() <= 40
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !ok {
+                p.at(
+                    r.span(),
+                    format!("{key}[{i}]"),
+                    format!("{w:?} must be 1 to 40 of a-z, 0-9 and _ (e.g. \"no_budget\")"),
+                );
+            } else if v.contains(w) {
+                p.at(
+                    r.span(),
+                    format!("{key}[{i}]"),
+                    format!("{w:?} is listed twice"),
+                );
+            } else {
+                v.push(w.clone());
+            }
+        }
+        *out = v;
+    }
+    lists
+}
+
 /// `[routing]`, and what needs every team: fallbacks and the default team exist, are no
 /// watch teams, and fallbacks form no cycle; members need a link secret.
 fn routing_section(
@@ -969,6 +1046,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub delivery: DeliveryPolicy,
     pub routing: RoutingConfig,
+    pub outcomes: OutcomeLists,
     /// `[slack]`: the signing secret of the Slack app whose Claim buttons post to
     /// `POST /slack/actions`.
     pub slack_signing_secret: Option<Secret>,
@@ -1013,6 +1091,8 @@ struct RawConfig {
     routing: RawRouting,
     #[serde(default)]
     slack: RawSlack,
+    #[serde(default)]
+    outcomes: RawOutcomes,
     #[serde(default)]
     source: Vec<RawSource>,
     #[serde(default)]
@@ -1078,6 +1158,13 @@ struct RawTeam {
     fallback: Option<Spanned<String>>,
     api_key: Option<Spanned<String>>,
     api_key_env: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutcomes {
+    rejected_reasons: Option<Spanned<Vec<Spanned<String>>>>,
+    lost_reasons: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1814,10 +1901,13 @@ impl Config {
             );
         }
 
+        let outcomes = outcomes_section(&mut p, &raw.outcomes);
+
         if !p.list.is_empty() {
             return Err(p.list);
         }
         Ok(Config {
+            outcomes,
             server: ServerConfig {
                 api_token,
                 public_url,

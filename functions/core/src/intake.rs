@@ -188,6 +188,7 @@ fn classify(
         route: None,
         claim: None,
         timeline: Vec::new(),
+        outcome: None,
         rev: 0,
         truncated,
         id: Lead::id_for(source_id, &delivery_id),

@@ -17,6 +17,7 @@ pub mod mask;
 pub mod model;
 pub mod notify;
 pub mod outbox;
+pub mod outcomes;
 pub mod providers;
 pub mod readiness;
 pub mod routing;

@@ -228,6 +228,10 @@ pub struct Lead {
     /// (`GET /leads/{id}` adds the notifications sent).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelineEntry>,
+    /// What sales made of the lead, the latest word ([`crate::outcomes`]); every one
+    /// before it stays on the timeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
     /// Bumped by every change after the insert (claim, escalation): a change is written
     /// only if the stored lead is still at `rev - 1`.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -236,6 +240,79 @@ pub struct Lead {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// What became of a lead, as sales reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeState {
+    /// Sales takes it on (a real prospect).
+    Accepted,
+    /// Not for sales (with a reason from `[outcomes] rejected_reasons`).
+    Rejected,
+    /// Paid: an amount and a currency.
+    Won,
+    /// Worked and lost (with a reason from `[outcomes] lost_reasons`).
+    Lost,
+}
+
+impl OutcomeState {
+    pub const ALL: [OutcomeState; 4] = [
+        OutcomeState::Accepted,
+        OutcomeState::Rejected,
+        OutcomeState::Won,
+        OutcomeState::Lost,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeState::Accepted => "accepted",
+            OutcomeState::Rejected => "rejected",
+            OutcomeState::Won => "won",
+            OutcomeState::Lost => "lost",
+        }
+    }
+}
+
+impl std::fmt::Display for OutcomeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OutcomeState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        OutcomeState::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown outcome {s:?}, expected accepted, rejected, won or lost")
+            })
+    }
+}
+
+/// A lead's outcome: what, why, how much, who and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub state: OutcomeState,
+    /// For `rejected` and `lost`: one of the configured reasons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For `won`: a decimal string exactly as given (`"1200"`, `"99.90"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// For `won`: an ISO 4217 code (`"EUR"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Who reported it (a member, a CRM user, "admin").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+    /// Where it came from: `api`, `claim_page`, `crm:<source id>`.
+    pub via: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -298,7 +375,7 @@ impl Claim {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
-    /// `received`, `routed`, `notified`, `claimed`, `escalated`.
+    /// `received`, `routed`, `notified`, `claimed`, `escalated`, `outcome`.
     pub event: String,
     pub detail: String,
 }

@@ -343,6 +343,7 @@ mod tests {
             route: None,
             claim: None,
             timeline: Vec::new(),
+            outcome: None,
             rev: 0,
         }
     }

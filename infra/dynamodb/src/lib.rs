@@ -746,6 +746,13 @@ impl Leads for DynamoStore {
             names.push(("#owner", "owner_team"));
             values.push((":owner", s(t)));
         }
+        // outcomes may be on any lead (a nurture lead can be rejected): the filter reads
+        // whichever partition the rest chose
+        if let Some(o) = query.outcome {
+            filters.push("#outcome = :outcome");
+            names.push(("#outcome", "outcome"));
+            values.push((":outcome", s(o.as_str())));
+        }
         let mut items = if !filters.is_empty() {
             // one partition, only the items that pass (read on until a page fills)
             let filter = filters.join(" AND ");
@@ -1317,6 +1324,9 @@ fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
     }
     if let Some(c) = &lead.claim {
         put("claim_state", s(claim_state(c.state)));
+    }
+    if let Some(o) = &lead.outcome {
+        put("outcome", s(o.state.as_str()));
     }
     put("GSI3PK", s(format!("SOURCE#{}", lead.source_id)));
     put("GSI3SK", s(&time));

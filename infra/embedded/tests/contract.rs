@@ -51,6 +51,7 @@ contract_tests!(
         update_lead_is_conditional_and_writes_its_jobs,
         write_team_state_is_conditional_on_its_version,
         claim_and_team_filters_list_what_is_waiting,
+        outcomes_are_kept_exactly_and_filter_the_list,
     ],
     outbox: [
         claim_due_oldest_first_with_limit,
@@ -154,6 +155,7 @@ async fn data_survives_reopening() {
             unrouted: false,
             claim: None,
             team: None,
+            outcome: None,
         })
         .await
         .unwrap();

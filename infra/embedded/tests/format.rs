@@ -105,6 +105,7 @@ async fn all_leads(store: &EmbeddedStore, stage: Option<Stage>, limit: usize) ->
                 unrouted: false,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await
             .unwrap();

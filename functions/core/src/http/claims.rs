@@ -43,7 +43,9 @@ fn refused_page(err: &ApiError) -> Response {
             match err.status {
                 403 => "This claim link does not work",
                 404 => "No such lead",
+                409 if err.code == "not_claimed" => "Not claimed yet",
                 409 => "Already claimed",
+                400 => "Please check the form",
                 _ => "The claim was not recorded",
             },
             e(&err.detail)
@@ -176,11 +178,12 @@ pub fn show<'a>(app: &'a App, _: Request<'a>, p: Params<'a>) -> HandlerFuture<'a
                 200,
                 &title,
                 &format!(
-                    "<h1>{}</h1>{view}<p role=\"status\"><strong>Claimed by {}</strong> at {}.</p>",
+                    "<h1>{}</h1>{view}<p role=\"status\"><strong>Claimed by {}</strong> at {}.</p>{}",
                     e(&title),
                     e(c.by.as_deref().unwrap_or("?")),
                     c.at.map(|a| a.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    outcome_form(&config, &lead, p.get("token"))
                 ),
             ));
         }
@@ -253,10 +256,11 @@ pub fn submit<'a>(app: &'a App, req: Request<'a>, p: Params<'a>) -> HandlerFutur
                 200,
                 "Claimed",
                 &format!(
-                    "<h1>It is yours, {}</h1><p role=\"status\">You claimed this lead {} after it arrived.</p>{}",
+                    "<h1>It is yours, {}</h1><p role=\"status\">You claimed this lead {} after it arrived.</p>{}{}",
                     e(&member),
                     crate::claims::human(now - lead.received_at),
-                    lead_view(&lead, now)
+                    lead_view(&lead, now),
+                    outcome_form(&config, &lead, p.get("token"))
                 ),
             )),
             Err(err) => Ok(refused_page(&refusal(err))),
@@ -317,5 +321,116 @@ pub fn api<'a>(app: &'a App, req: Request<'a>, p: Params<'a>) -> HandlerFuture<'
             200,
             json!({"id": lead.id, "claim": lead.claim, "route": lead.route}),
         ))
+    })
+}
+
+/// The outcome form of a claimed lead's page: accepted, rejected + reason, won + amount
+/// and currency, lost + reason (the reasons are `[outcomes]`'s), and the current outcome.
+fn outcome_form(config: &crate::config::Config, lead: &Lead, token: &str) -> String {
+    let current = match &lead.outcome {
+        Some(o) => format!(
+            "<p>Outcome so far: <strong>{}</strong> ({}).</p>",
+            e(&crate::outcomes::describe(o)),
+            o.at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => String::new(),
+    };
+    let states: String = crate::model::OutcomeState::ALL
+        .iter()
+        .map(|o| format!("<option value=\"{0}\">{0}</option>", o.as_str()))
+        .collect();
+    let reasons = |label: &str, list: &[String]| {
+        format!(
+            "<optgroup label=\"{}\">{}</optgroup>",
+            e(label),
+            list.iter()
+                .map(|r| format!("<option value=\"{0}\">{0}</option>", e(r)))
+                .collect::<String>()
+        )
+    };
+    format!(
+        "<h2>What became of it?</h2>{current}<form method=\"post\" action=\"/claim/{}/outcome\">\
+         <p><label for=\"outcome\">Outcome</label> <select id=\"outcome\" name=\"outcome\" required>{states}</select></p>\
+         <p><label for=\"reason\">Reason (rejected or lost)</label> <select id=\"reason\" name=\"reason\">\
+         <option value=\"\">none</option>{}{}</select></p>\
+         <p><label for=\"amount\">Amount (won)</label> <input id=\"amount\" name=\"amount\" inputmode=\"decimal\" \
+         pattern=\"[0-9]+([.][0-9]{{1,6}})?\" placeholder=\"1200.00\"> \
+         <label for=\"currency\">Currency</label> <input id=\"currency\" name=\"currency\" size=\"4\" maxlength=\"3\" placeholder=\"EUR\"></p>\
+         <p><label for=\"note\">Note</label> <input id=\"note\" name=\"note\" maxlength=\"2000\"></p>\
+         <p><button type=\"submit\">Save outcome</button></p></form>",
+        e(token),
+        reasons("rejected", &config.outcomes.rejected_reasons),
+        reasons("lost", &config.outcomes.lost_reasons),
+    )
+}
+
+/// `POST /claim/{token}/outcome` (form fields `outcome`, `reason`, `amount`,
+/// `currency`, `note`): the outcome of a lead claimed through the link's team, reported
+/// as by the member who claimed it.
+pub fn outcome<'a>(app: &'a App, req: Request<'a>, p: Params<'a>) -> HandlerFuture<'a> {
+    Box::pin(async move {
+        let now = app.clock.now();
+        let token = match token_of(app, p.get("token"), now) {
+            Ok(t) => t,
+            Err(err) => return Ok(refused_page(&err)),
+        };
+        let lead = match app.store.get_lead(&token.lead_id).await {
+            Ok(Some(l)) => l,
+            Ok(None) => {
+                return Ok(refused_page(&ApiError::not_found(format!(
+                    "lead {} is not stored (it may have been erased)",
+                    token.lead_id
+                ))))
+            }
+            Err(err) => return Ok(ApiError::from(err).html()),
+        };
+        let Some(by) = lead
+            .claim
+            .as_ref()
+            .filter(|c| c.state == ClaimState::Claimed)
+            .and_then(|c| c.by.clone())
+        else {
+            return Ok(refused_page(&ApiError::new(
+                409,
+                "not_claimed",
+                "claim the lead first: its outcome is reported by the rep who has it",
+            )));
+        };
+        let field = |name: &str| {
+            form_urlencoded::parse(req.body)
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+                .filter(|v| !v.trim().is_empty())
+        };
+        let input = crate::outcomes::OutcomeInput {
+            outcome: field("outcome"),
+            reason: field("reason"),
+            amount: field("amount").map(serde_json::Value::String),
+            currency: field("currency"),
+            by: None,
+            note: field("note"),
+        };
+        let config = app.config();
+        let outcome = match input.check(&config.outcomes, "claim_page", Some(&by), now) {
+            Ok(o) => o,
+            Err(problems) => return Ok(refused_page(&super::outcomes::invalid(problems))),
+        };
+        match crate::outcomes::record(&*app.store, &lead.id, outcome).await {
+            Ok(lead) => Ok(page(
+                200,
+                "Outcome saved",
+                &format!(
+                    "<h1>Outcome saved</h1><p role=\"status\">{}</p>{}{}",
+                    e(&lead
+                        .outcome
+                        .as_ref()
+                        .map(crate::outcomes::describe)
+                        .unwrap_or_default()),
+                    lead_view(&lead, now),
+                    outcome_form(&config, &lead, p.get("token"))
+                ),
+            )),
+            Err(err) => Ok(refused_page(&super::outcomes::refusal(err))),
+        }
     })
 }

@@ -13,8 +13,11 @@ pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<
     Box::pin(async move {
         let q = query::parse(
             req.query,
-            &["stage", "limit", "cursor", "routed", "claim", "team"],
+            &[
+                "stage", "limit", "cursor", "routed", "claim", "team", "outcome",
+            ],
         )?;
+        let outcome = query::opt::<crate::model::OutcomeState>(q.get("outcome"))?;
         let claim = query::opt::<crate::model::ClaimState>(q.get("claim"))?;
         let team = q.get("team").filter(|t| !t.is_empty()).cloned();
         if let Some(t) = &team {
@@ -47,6 +50,7 @@ pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<
             unrouted,
             claim,
             team,
+            outcome,
         };
         let page = app.store.list_leads(&query).await?;
         Ok(Response::json(

@@ -21,6 +21,7 @@ mod claims;
 mod deliveries;
 mod hooks;
 mod leads;
+mod outcomes;
 mod query;
 mod readiness;
 pub mod slack;
@@ -318,6 +319,18 @@ pub static ROUTES: &[Route] = &[
         path: "/leads/{id}/claim",
         access: Access::AdminOrTeam,
         handler: claims::api,
+    },
+    Route {
+        method: "POST",
+        path: "/leads/{id}/outcome",
+        access: Access::AdminOrTeam,
+        handler: outcomes::post,
+    },
+    Route {
+        method: "POST",
+        path: "/claim/{token}/outcome",
+        access: Access::ClaimLink,
+        handler: claims::outcome,
     },
     Route {
         method: "GET",

@@ -64,6 +64,8 @@ pub struct LeadQuery {
     pub claim: Option<crate::model::ClaimState>,
     /// Only leads this team owns now (`GET /leads?team=NAME`).
     pub team: Option<String>,
+    /// Only leads whose latest outcome is this (`GET /leads?outcome=won`).
+    pub outcome: Option<crate::model::OutcomeState>,
 }
 
 impl LeadQuery {
@@ -77,7 +79,10 @@ impl LeadQuery {
         let claim_ok = self
             .claim
             .is_none_or(|c| lead.claim.as_ref().is_some_and(|l| l.state == c));
-        team_ok && claim_ok
+        let outcome_ok = self
+            .outcome
+            .is_none_or(|o| lead.outcome.as_ref().is_some_and(|l| l.state == o));
+        team_ok && claim_ok && outcome_ok
     }
     /// Whether the query filters on claim or team.
     pub fn filters(&self) -> bool {

@@ -22,6 +22,7 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         update_lead_is_conditional_and_writes_its_jobs,
         write_team_state_is_conditional_on_its_version,
         claim_and_team_filters_list_what_is_waiting,
+        outcomes_are_kept_exactly_and_filter_the_list,
     ]
 }
 
@@ -41,6 +42,7 @@ async fn all_leads(store: &dyn Leads, stage: Option<Stage>) -> Vec<Lead> {
                 unrouted: false,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await,
         "list_leads",
@@ -66,6 +68,7 @@ async fn all_pages(store: &dyn Leads, stage: Option<Stage>, limit: usize) -> Vec
                     unrouted: false,
                     claim: None,
                     team: None,
+                    outcome: None,
                 })
                 .await,
             "list_leads (paging)",
@@ -253,7 +256,8 @@ pub async fn get_lead_found_and_missing(store: &dyn Leads) {
                     cursor: None,
                     unrouted: false,
                     claim: None,
-                    team: None
+                    team: None,
+                    outcome: None,
                 })
                 .await,
             "list_leads"
@@ -301,6 +305,7 @@ pub async fn list_leads_newest_first(store: &dyn Leads) {
                 unrouted: false,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await,
         "list_leads",
@@ -361,6 +366,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 unrouted: false,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await,
         "list_leads",
@@ -422,6 +428,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 unrouted: false,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await,
         "list_leads",
@@ -440,6 +447,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 unrouted: false,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await,
         "list_leads",
@@ -477,6 +485,7 @@ pub async fn list_leads_refuses_foreign_cursors(store: &dyn Leads) {
         unrouted: false,
         claim: None,
         team: None,
+        outcome: None,
     };
     let hot = ok(
         store.list_leads(&page(Some(Stage::Hot), None)).await,
@@ -617,6 +626,7 @@ pub async fn unrouted_hot_leads_are_listed_apart(store: &dyn LeadStore) {
                 unrouted: true,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await,
         "list_leads (unrouted)",
@@ -838,6 +848,7 @@ pub async fn claim_and_team_filters_list_what_is_waiting(store: &dyn LeadStore) 
         unrouted: false,
         claim,
         team: team.map(str::to_string),
+        outcome: None,
     };
     use crate::model::ClaimState::{Claimed, Unclaimed};
     for (q, want, what) in [
@@ -880,5 +891,119 @@ pub async fn claim_and_team_filters_list_what_is_waiting(store: &dyn LeadStore) 
         seen,
         vec![c_id, b_id],
         "store contract: paged unclaimed leads"
+    );
+}
+
+/// An outcome written with `update_lead` comes back exactly (the amount a decimal
+/// string), a later one replaces it, and `outcome=` lists by the latest.
+pub async fn outcomes_are_kept_exactly_and_filter_the_list(store: &dyn LeadStore) {
+    use crate::model::{Outcome, OutcomeState};
+    use crate::store::{LeadUpdate, Updated};
+    let a = claimable("oc1", "sales", 0);
+    let b = claimable("oc2", "sales", 1);
+    let (a_id, b_id) = (a.lead.id.clone(), b.lead.id.clone());
+    insert(store, a).await;
+    insert(store, b).await;
+    let set = |lead: &Lead, state, amount: Option<&str>| {
+        let mut next = lead.clone();
+        next.rev += 1;
+        next.outcome = Some(Outcome {
+            state,
+            reason: (state == OutcomeState::Lost).then(|| "price".to_string()),
+            amount: amount.map(str::to_string),
+            currency: amount.map(|_| "EUR".to_string()),
+            by: Some("ana".into()),
+            note: None,
+            at: t0() + Duration::seconds(60),
+            via: "api".into(),
+        });
+        next
+    };
+    let stored = ok(store.get_lead(&a_id).await, "get_lead").expect("stored");
+    let won = set(&stored, OutcomeState::Won, Some("1200.10"));
+    let r = ok(
+        store
+            .update_lead(LeadUpdate {
+                lead: won,
+                outbox: Vec::new(),
+            })
+            .await,
+        "update_lead",
+    );
+    assert!(matches!(r, Updated::Applied(_)), "store contract: {r:?}");
+    let back = ok(store.get_lead(&a_id).await, "get_lead").expect("stored");
+    let o = back
+        .outcome
+        .clone()
+        .expect("store contract: the outcome is kept");
+    assert_eq!(
+        (o.state, o.amount.as_deref(), o.currency.as_deref()),
+        (OutcomeState::Won, Some("1200.10"), Some("EUR")),
+        "store contract: an outcome comes back exactly as written"
+    );
+    let stored_b = ok(store.get_lead(&b_id).await, "get_lead").expect("stored");
+    ok(
+        store
+            .update_lead(LeadUpdate {
+                lead: set(&stored_b, OutcomeState::Accepted, None),
+                outbox: Vec::new(),
+            })
+            .await,
+        "update_lead",
+    );
+    let stored_b = ok(store.get_lead(&b_id).await, "get_lead").expect("stored");
+    ok(
+        store
+            .update_lead(LeadUpdate {
+                lead: set(&stored_b, OutcomeState::Lost, None),
+                outbox: Vec::new(),
+            })
+            .await,
+        "update_lead",
+    );
+    let list = |outcome| LeadQuery {
+        stage: None,
+        limit: 50,
+        cursor: None,
+        unrouted: false,
+        claim: None,
+        team: None,
+        outcome: Some(outcome),
+    };
+    let listed = |page: crate::store::Page<Lead>| {
+        let mut v: Vec<String> = page
+            .items
+            .into_iter()
+            .map(|l| l.id)
+            .filter(|i| i == &a_id || i == &b_id)
+            .collect();
+        v.sort();
+        v
+    };
+    let won = ok(
+        store.list_leads(&list(OutcomeState::Won)).await,
+        "list_leads",
+    );
+    assert_eq!(
+        listed(won),
+        vec![a_id.clone()],
+        "store contract: outcome=won"
+    );
+    let lost = ok(
+        store.list_leads(&list(OutcomeState::Lost)).await,
+        "list_leads",
+    );
+    assert_eq!(
+        listed(lost),
+        vec![b_id.clone()],
+        "store contract: the later outcome (lost) replaces the earlier (accepted)"
+    );
+    let accepted = ok(
+        store.list_leads(&list(OutcomeState::Accepted)).await,
+        "list_leads",
+    );
+    assert!(
+        listed(accepted).is_empty(),
+        "store contract: outcome=accepted"
     );
 }

@@ -108,6 +108,7 @@ pub fn sample_new_lead(
         route: None,
         claim: None,
         timeline: Vec::new(),
+        outcome: None,
         rev: 0,
     };
     let outbox = if hot {

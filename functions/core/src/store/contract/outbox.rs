@@ -764,6 +764,7 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
                 unrouted: false,
                 claim: None,
                 team: None,
+                outcome: None,
             })
             .await,
         "list_leads",
@@ -798,6 +799,7 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
             unrouted: false,
             claim: None,
             team: None,
+            outcome: None,
         })
         .await
     {
