@@ -244,7 +244,7 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            [("leads", 12), ("outbox", 10), ("rejected", 3), ("raw", 1)]
+            [("leads", 13), ("outbox", 10), ("rejected", 3), ("raw", 1)]
         );
     }
 }
