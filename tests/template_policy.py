@@ -536,7 +536,8 @@ def check_api(template, report):
                  "api serves POST /deliveries/{delivery_id}/redrive")
     for method, path in (("GET", "/claim/{token}"), ("POST", "/claim/{token}"),
                          ("POST", "/leads/{lead_id}/claim"), ("POST", "/slack/actions"),
-                         ("POST", "/readiness/explain")):
+                         ("POST", "/readiness/explain"), ("POST", "/leads/{lead_id}/outcome"),
+                         ("POST", "/claim/{token}/outcome")):
         report.check(("handoff-api", method, path) in routes, f"api serves {method} {path}")
     outputs = template.get("Outputs", {})
     url = render((outputs.get("WebhookBaseUrl") or {}).get("Value"))
@@ -882,6 +883,9 @@ MUTATIONS = [
     ("no claim link page on the API",
      lambda t: t["Resources"]["ApiFunction"]["Properties"]["Events"].pop("ClaimPage"),
      "api serves GET /claim/{token}"),
+    ("no outcome route",
+     lambda t: t["Resources"]["ApiFunction"]["Properties"]["Events"].pop("LeadOutcome"),
+     "api serves POST /leads/{lead_id}/outcome"),
     ("no Slack actions route",
      lambda t: t["Resources"]["ApiFunction"]["Properties"]["Events"].pop("SlackActions"),
      "api serves POST /slack/actions"),

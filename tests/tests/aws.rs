@@ -1217,3 +1217,147 @@ name = "dee"
     let done = store.get_lead(&waiting).await.unwrap().unwrap();
     assert_eq!(done.claim.unwrap().by.as_deref(), Some(holder.as_str()));
 }
+
+/// Outcomes on DynamoDB through the api function as deployed: the owner team's key
+/// (from SSM) may report, another team's may not, the amount comes back as the decimal
+/// string it was, every outcome stays on the timeline, and `outcome=` lists by the latest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outcomes_through_the_api_function_on_dynamodb() {
+    if !moto() {
+        return;
+    }
+    let prefix = format!("/handoff/{}", unique("t"));
+    let text = r#"
+[server]
+api_token_env = "HANDOFF_API_TOKEN"
+
+[routing]
+link_secret_env = "LINK_SECRET"
+
+[[source]]
+id = "website"
+provider = "standard"
+business = "b2b"
+channel = "web_form"
+secret_env = "WEBSITE_SECRET"
+
+[[team]]
+name = "sales"
+channels = ["web_form"]
+api_key_env = "SALES_KEY"
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "ana"
+
+[[team]]
+name = "chat"
+channels = ["live_chat"]
+api_key_env = "CHAT_KEY"
+[[team.notify]]
+kind = "console"
+"#;
+    let (sales_key, chat_key) = ("moto-sales-key-0123456789", "moto-chat-key-0123456789");
+    let (code, out) = push_with(
+        text,
+        &prefix,
+        &[
+            ("WEBSITE_SECRET", SECRET_A),
+            ("HANDOFF_API_TOKEN", API_TOKEN),
+            ("LINK_SECRET", "a-link-secret-for-the-moto-test-0123"),
+            ("SALES_KEY", sales_key),
+            ("CHAT_KEY", chat_key),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let store = table().await;
+    let ingest = wiring(store.clone(), &prefix, Function::Ingest).await;
+    let api = wiring(store.clone(), &prefix, Function::Api).await;
+    let (st, b) = answer(
+        &handoff_lambda::http::handle(
+            &ingest.app,
+            hook_event(SECRET_A, "outcome-1", "o@example.com"),
+        )
+        .await,
+    );
+    assert_eq!(st, 202, "{b}");
+    let id = b["lead_id"].as_str().unwrap().to_string();
+    let report = |key: &str, body: Value| {
+        let auth = format!("Bearer {key}");
+        let body = body.to_string();
+        http_event(
+            "POST",
+            &format!("/leads/{id}/outcome"),
+            &[
+                ("authorization", &auth),
+                ("content-type", "application/json"),
+            ],
+            Some(&body),
+        )
+    };
+    let send = |ev| handoff_lambda::http::handle(&api.app, ev);
+    let (st, b) = answer(&send(report(chat_key, json!({"outcome": "accepted"}))).await);
+    assert_eq!((st, b["error"].as_str()), (403, Some("forbidden")), "{b}");
+    let (st, b) = answer(
+        &send(report(
+            sales_key,
+            json!({"outcome": "lost", "reason": "price", "by": "ana"}),
+        ))
+        .await,
+    );
+    assert_eq!(st, 200, "{b}");
+    let (st, b) = answer(
+        &send(report(
+            API_TOKEN,
+            json!({"outcome": "won", "amount": "0.10", "currency": "JPY"}),
+        ))
+        .await,
+    );
+    assert_eq!(st, 200, "{b}");
+    let (st, b) = answer(
+        &send(report(
+            API_TOKEN,
+            json!({"outcome": "won", "amount": "10", "currency": "QQQ"}),
+        ))
+        .await,
+    );
+    assert_eq!(
+        (st, b["error"].as_str()),
+        (400, Some("invalid_outcome")),
+        "{b}"
+    );
+
+    let lead = store.get_lead(&id).await.unwrap().expect("stored");
+    let o = lead.outcome.as_ref().expect("an outcome");
+    assert_eq!(
+        (o.amount.as_deref(), o.currency.as_deref(), o.by.as_deref()),
+        (Some("0.10"), Some("JPY"), Some("admin"))
+    );
+    let details: Vec<&str> = lead
+        .timeline
+        .iter()
+        .filter(|e| e.event == "outcome")
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert_eq!(
+        details,
+        ["lost: price by ana (api)", "won 0.10 JPY by admin (api)"]
+    );
+    let auth = format!("Bearer {API_TOKEN}");
+    for (q, want) in [("won", true), ("lost", false)] {
+        let ev = http_event(
+            "GET",
+            &format!("/leads?outcome={q}&limit=500"),
+            &[("authorization", &auth)],
+            None,
+        );
+        let (st, b) = answer(&send(ev).await);
+        assert_eq!(st, 200, "{b}");
+        let found = b["leads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["id"] == id.as_str());
+        assert_eq!(found, want, "outcome={q}: {b}");
+    }
+}

@@ -229,11 +229,14 @@ async fn twenty_racing_claims_make_one_owner_and_get_never_claims() {
             .starts_with(&format!("by sales/{winner}, ")),
         "{claimed}"
     );
-    // the link now says who has it, and offers no button
+    // the link now says who has it, and offers no Claim button (only the outcome form)
     let (st, html) = page(&c, &link).await;
     assert_eq!(st, 200);
     assert!(
-        html.contains(&format!("Claimed by {winner}")) && !html.contains("<form"),
+        html.contains(&format!("Claimed by {winner}"))
+            && !html.contains("<form method=\"post\"><p><label for=\"member\">")
+            && !html.contains(">Claim</button>")
+            && html.contains("Save outcome"),
         "{html}"
     );
 

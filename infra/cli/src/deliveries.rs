@@ -25,7 +25,7 @@ pub struct Remote {
 }
 
 impl Remote {
-    fn request(
+    pub(crate) fn request(
         &self,
         client: &reqwest::Client,
         method: reqwest::Method,
@@ -207,7 +207,7 @@ async fn list(
 
 /// Percent-encodes a path segment or query value (ids hold `.`, `-`, `_` and
 /// alphanumerics, but a typo should not make another URL).
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

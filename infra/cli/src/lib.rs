@@ -1,7 +1,9 @@
-//! The `handoff` command line: `serve` (the local server), `send`, `deliveries`, `config check`.
+//! The `handoff` command line: `serve` (the local server), `send`, `deliveries`, `lead`, `config check`,
+//! `readiness explain`.
 
 pub mod conn;
 pub mod deliveries;
+pub mod lead;
 pub mod send;
 pub mod server;
 

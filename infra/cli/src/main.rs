@@ -23,6 +23,9 @@ enum Command {
     /// The outbox of a running server: list deliveries, re-drive dead letters.
     #[command(subcommand)]
     Deliveries(handoff::deliveries::DeliveriesCommand),
+    /// A lead on a running server: record its outcome.
+    #[command(subcommand)]
+    Lead(handoff::lead::LeadCommand),
     /// Configuration commands.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -241,6 +244,10 @@ fn main() -> ExitCode {
         Command::Deliveries(c) => {
             let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
             rt.block_on(handoff::deliveries::run(c))
+        }
+        Command::Lead(c) => {
+            let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+            rt.block_on(handoff::lead::run(c))
         }
     }
 }
