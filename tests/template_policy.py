@@ -53,6 +53,7 @@ ALLOWED_ACTIONS = {
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
+        "dynamodb:Query",  # a CRM outcome by contact: the contact's latest lead (GSI5)
         "ssm:GetParameter",
         "ssm:GetParametersByPath",
         "kms:Decrypt",
@@ -537,7 +538,7 @@ def check_api(template, report):
     for method, path in (("GET", "/claim/{token}"), ("POST", "/claim/{token}"),
                          ("POST", "/leads/{lead_id}/claim"), ("POST", "/slack/actions"),
                          ("POST", "/readiness/explain"), ("POST", "/leads/{lead_id}/outcome"),
-                         ("POST", "/claim/{token}/outcome")):
+                         ("POST", "/claim/{token}/outcome"), ("GET", "/contacts/{contact_id}")):
         report.check(("handoff-api", method, path) in routes, f"api serves {method} {path}")
     outputs = template.get("Outputs", {})
     url = render((outputs.get("WebhookBaseUrl") or {}).get("Value"))

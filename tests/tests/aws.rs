@@ -959,6 +959,7 @@ async fn leads_from_eight_ingests_split_three_two_one_on_dynamodb() {
             claim: None,
             team: None,
             outcome: None,
+            contact: None,
         })
         .await
         .unwrap();

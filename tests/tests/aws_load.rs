@@ -116,6 +116,7 @@ async fn a_small_load_on_the_dynamodb_store_loses_and_duplicates_nothing() {
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await
             .unwrap();

@@ -39,11 +39,28 @@ impl fmt::Debug for Secret {
 pub struct Source {
     pub id: String,
     pub provider: ProviderKind,
+    /// What its deliveries are: leads (the default) or a CRM's outcomes.
+    pub purpose: SourcePurpose,
+    /// For an outcomes source, which has none, `b2b` (never read).
     pub business: Business,
+    /// For an outcomes source, which has none, `web_form` (never read).
     pub channel: Channel,
     pub secret: Secret,
     /// The action a form stands for when its payload does not say.
     pub default_action: Option<Action>,
+    /// The region national phone numbers are read in (`"DE"`), for contacts.
+    pub default_region: Option<String>,
+}
+
+/// `[[source]] purpose`: what a source's deliveries are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourcePurpose {
+    /// Leads (forms, carts, chats): verified, classified, stored, routed.
+    #[default]
+    Leads,
+    /// `lead.outcome` events from a CRM (`provider = "standard"`): each records an
+    /// outcome on the lead it names ([`crate::outcomes`]).
+    Outcomes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -882,7 +899,19 @@ fn parse_raw(p: &mut Problems<'_>) -> Option<RawConfig> {
     }
     for (i, v) in elements(p, sources, "source").into_iter().enumerate() {
         let path = format!("source[{i}]");
-        if required(p, &v, &path, &["id", "provider", "business", "channel"]) {
+        // an outcomes source (a CRM) has no business or channel
+        let outcomes = v
+            .get_ref()
+            .as_table()
+            .and_then(|t| t.get("purpose"))
+            .and_then(|x| x.get_ref().as_str())
+            == Some("outcomes");
+        let keys: &[&str] = if outcomes {
+            &["id", "provider"]
+        } else {
+            &["id", "provider", "business", "channel"]
+        };
+        if required(p, &v, &path, keys) {
             raw.source.extend(de_table::<RawSource>(p, v, &path));
         }
     }
@@ -1130,8 +1159,10 @@ struct RawDelivery {
 struct RawSource {
     id: Spanned<String>,
     provider: Spanned<String>,
-    business: Spanned<String>,
-    channel: Spanned<String>,
+    purpose: Option<Spanned<String>>,
+    default_region: Option<Spanned<String>>,
+    business: Option<Spanned<String>>,
+    channel: Option<Spanned<String>>,
     secret: Option<Spanned<String>>,
     secret_env: Option<Spanned<String>>,
     action: Option<Spanned<String>>,
@@ -1578,12 +1609,67 @@ impl Config {
             }
             let provider =
                 parse_enum::<ProviderKind>(&mut p, &s.provider, format!("{path}.provider"));
-            let business = parse_enum::<Business>(&mut p, &s.business, format!("{path}.business"));
-            let channel = parse_enum::<Channel>(&mut p, &s.channel, format!("{path}.channel"));
+            let purpose = match s.purpose.as_ref().map(|v| (v, v.get_ref().as_str())) {
+                None | Some((_, "leads")) => Some(SourcePurpose::Leads),
+                Some((_, "outcomes")) => Some(SourcePurpose::Outcomes),
+                Some((v, other)) => {
+                    p.at(
+                        v.span(),
+                        format!("{path}.purpose"),
+                        format!("unknown purpose {other:?}, expected leads or outcomes"),
+                    );
+                    None
+                }
+            };
+            if purpose == Some(SourcePurpose::Outcomes)
+                && provider.is_some_and(|k| k.as_str() != crate::providers::standard::KIND.as_str())
+            {
+                p.at(
+                    s.provider.span(),
+                    format!("{path}.provider"),
+                    "an outcomes source takes provider = \"standard\" (signed lead.outcome events)",
+                );
+            }
+            let (business, channel) = if purpose == Some(SourcePurpose::Outcomes) {
+                for (key, given) in [("business", &s.business), ("channel", &s.channel)] {
+                    if let Some(v) = given {
+                        p.at(
+                            v.span(),
+                            format!("{path}.{key}"),
+                            "an outcomes source has no business or channel (its events name leads)",
+                        );
+                    }
+                }
+                (Some(Business::B2b), Some(Channel::WebForm))
+            } else {
+                (
+                    s.business.as_ref().and_then(|b| {
+                        parse_enum::<Business>(&mut p, b, format!("{path}.business"))
+                    }),
+                    s.channel
+                        .as_ref()
+                        .and_then(|c| parse_enum::<Channel>(&mut p, c, format!("{path}.channel"))),
+                )
+            };
             let default_action = s
                 .action
                 .as_ref()
                 .and_then(|a| parse_enum::<Action>(&mut p, a, format!("{path}.action")));
+            let default_region = match &s.default_region {
+                Some(r) if crate::contacts::is_region(r.get_ref()) => Some(r.get_ref().clone()),
+                Some(r) => {
+                    p.at(
+                        r.span(),
+                        format!("{path}.default_region"),
+                        format!(
+                            "{:?} is not a region code phone numbers know (ISO 3166-1 alpha-2, e.g. \"DE\")",
+                            r.get_ref()
+                        ),
+                    );
+                    None
+                }
+                None => None,
+            };
             let secret = resolve_secret(
                 &mut p,
                 &s.secret,
@@ -1604,16 +1690,24 @@ impl Config {
                     p.at(span, format!("{path}.secret"), e);
                 }
             }
-            if let (true, Some(provider), Some(business), Some(channel), Some(secret)) =
-                (id_ok, provider, business, channel, secret)
+            if let (
+                true,
+                Some(provider),
+                Some(purpose),
+                Some(business),
+                Some(channel),
+                Some(secret),
+            ) = (id_ok, provider, purpose, business, channel, secret)
             {
                 sources.entry(id.clone()).or_insert(Source {
                     id,
                     provider,
+                    purpose,
                     business,
                     channel,
                     secret,
                     default_action,
+                    default_region,
                 });
             }
         }
@@ -1937,6 +2031,13 @@ impl Config {
             },
         );
         for src in self.sources.values() {
+            if src.purpose == SourcePurpose::Outcomes {
+                s.push_str(&format!(
+                    "\n  source {}: {} / outcomes (lead.outcome events from a CRM)",
+                    src.id, src.provider
+                ));
+                continue;
+            }
             s.push_str(&format!(
                 "\n  source {}: {} / {} / {}",
                 src.id, src.provider, src.business, src.channel
@@ -1955,6 +2056,7 @@ impl Config {
         let unrouted: Vec<_> = self
             .sources
             .values()
+            .filter(|s| s.purpose == SourcePurpose::Leads)
             .filter(|s| !self.teams.iter().any(|t| t.channels.contains(&s.channel)))
             .map(|s| s.id.as_str())
             .collect();

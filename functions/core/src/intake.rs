@@ -33,6 +33,12 @@ pub enum Intake {
     /// A provider event that is not a lead (a ping, an unmapped topic): answered 200
     /// so the provider does not retry, and nothing is stored.
     Ignored { reason: String },
+    /// A CRM's `lead.outcome` event to an outcomes source (`purpose = "outcomes"`):
+    /// the app finds the lead and records the outcome.
+    Outcome {
+        delivery_id: String,
+        event: crate::outcomes::OutcomeEvent,
+    },
 }
 
 /// Why a delivery was refused. Each maps to one HTTP answer in `http::hooks`.
@@ -72,6 +78,21 @@ pub fn intake(
         .provider
         .verify(source.secret.expose(), headers, body, now)
         .map_err(IntakeError::InvalidSignature)?;
+    if source.purpose == crate::config::SourcePurpose::Outcomes {
+        let delivery_id = headers
+            .get("webhook-id")
+            .map(str::to_string)
+            .ok_or_else(|| IntakeError::Malformed(MalformedError("no webhook-id header".into())))?;
+        if delivery_id.len() > MAX_DELIVERY_ID_BYTES {
+            return Err(IntakeError::Malformed(MalformedError(format!(
+                "the delivery id is {} bytes long; at most {MAX_DELIVERY_ID_BYTES} are accepted",
+                delivery_id.len()
+            ))));
+        }
+        let event = crate::outcomes::OutcomeEvent::parse(body)
+            .map_err(|e| IntakeError::Malformed(MalformedError(e)))?;
+        return Ok(Intake::Outcome { delivery_id, event });
+    }
     let opts = ParseOptions {
         default_action: source.default_action,
     };
@@ -184,11 +205,13 @@ fn classify(
         .into_iter()
         .collect();
     let r = readiness::classify(&config.rules, source.business, event.action, &texts);
-    Lead {
+    let mut lead = Lead {
         route: None,
         claim: None,
         timeline: Vec::new(),
         outcome: None,
+        contact_id: None,
+        phone_unparsed: false,
         rev: 0,
         truncated,
         id: Lead::id_for(source_id, &delivery_id),
@@ -206,5 +229,7 @@ fn classify(
         stage: r.stage,
         score: r.score,
         reasons: r.reasons,
-    }
+    };
+    crate::contacts::assign(&mut lead, source.default_region.as_deref());
+    lead
 }

@@ -11,6 +11,7 @@ pub mod app;
 pub mod claims;
 pub mod clock;
 pub mod config;
+pub mod contacts;
 pub mod http;
 pub mod intake;
 pub mod mask;

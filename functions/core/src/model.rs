@@ -202,6 +202,13 @@ pub struct Lead {
     pub channel: Channel,
     pub action: Action,
     pub contact: Contact,
+    /// The contact this lead is from ([`crate::contacts`]): one id per person across
+    /// sources; none for a lead with neither e-mail nor phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The phone did not parse as a number: kept as given.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub phone_unparsed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Utm::is_empty")]
@@ -378,6 +385,10 @@ pub struct TimelineEntry {
     /// `received`, `routed`, `notified`, `claimed`, `escalated`, `outcome`.
     pub event: String,
     pub detail: String,
+    /// What made it, where that can come twice: a CRM's outcome event is
+    /// `{source id}:{delivery id}`, so its redelivery is recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 impl TimelineEntry {
@@ -386,6 +397,7 @@ impl TimelineEntry {
             at,
             event: event.into(),
             detail: detail.into(),
+            id: None,
         }
     }
 }

@@ -344,6 +344,8 @@ mod tests {
             claim: None,
             timeline: Vec::new(),
             outcome: None,
+            contact_id: None,
+            phone_unparsed: false,
             rev: 0,
         }
     }

@@ -194,30 +194,110 @@ pub fn describe(o: &Outcome) -> String {
 pub enum OutcomeRefused {
     #[error("no lead {0}")]
     NotFound(String),
+    /// The event id was used for another outcome on this lead.
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// A CRM's `lead.outcome` event (`[[source]] purpose = "outcomes"`): the lead by its id
+/// or by its contact (the contact's latest lead), and the outcome.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeEvent {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub lead_id: Option<String>,
+    pub contact: Option<EventContact>,
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+    pub amount: Option<serde_json::Value>,
+    pub currency: Option<String>,
+    pub by: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventContact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl OutcomeEvent {
+    /// Parses and checks the shape (not the outcome: see [`OutcomeInput::check`]).
+    pub fn parse(body: &[u8]) -> Result<OutcomeEvent, String> {
+        let ev: OutcomeEvent = serde_json::from_slice(body).map_err(|e| {
+            format!("an outcomes source takes {{\"type\": \"lead.outcome\", \"lead_id\" or \"contact\", \"outcome\", …}}: {e}")
+        })?;
+        if ev.kind != "lead.outcome" {
+            return Err(format!(
+                "type {:?} is not one an outcomes source takes (lead.outcome)",
+                ev.kind
+            ));
+        }
+        let contact_given = ev
+            .contact
+            .as_ref()
+            .is_some_and(|c| c.email.is_some() || c.phone.is_some());
+        if ev.lead_id.is_none() && !contact_given {
+            return Err("name the lead: lead_id, or contact with email or phone".into());
+        }
+        Ok(ev)
+    }
+
+    pub fn input(&self) -> OutcomeInput {
+        OutcomeInput {
+            outcome: self.outcome.clone(),
+            reason: self.reason.clone(),
+            amount: self.amount.clone(),
+            currency: self.currency.clone(),
+            by: self.by.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+/// What [`record_event`] did.
+#[derive(Debug)]
+pub enum Recorded {
+    Applied(Box<Lead>),
+    /// The event (by its id) was recorded before: nothing changed.
+    Duplicate(Box<Lead>),
+}
+
 /// Records `outcome` on lead `lead_id`: it becomes the lead's outcome and is added to
 /// its timeline (a conditional write on the lead's `rev`, so it races claims and SLA
-/// steps safely).
-pub async fn record(
+/// steps safely). With `event_id`, an event recorded before is not recorded again.
+pub async fn record_event(
     store: &dyn LeadStore,
     lead_id: &str,
     outcome: Outcome,
-) -> Result<Lead, OutcomeRefused> {
+    event_id: Option<&str>,
+) -> Result<Recorded, OutcomeRefused> {
     for _ in 0..TRIES {
         let lead = store
             .get_lead(lead_id)
             .await?
             .ok_or_else(|| OutcomeRefused::NotFound(lead_id.to_string()))?;
+        let detail = describe(&outcome);
+        if let Some(id) = event_id {
+            if let Some(before) = lead.timeline.iter().find(|e| e.id.as_deref() == Some(id)) {
+                if before.detail == detail {
+                    return Ok(Recorded::Duplicate(Box::new(lead)));
+                }
+                return Err(OutcomeRefused::Conflict(format!(
+                    "event {id:?} was already recorded as another outcome ({}); send a new delivery id",
+                    before.detail
+                )));
+            }
+        }
         let mut next = lead;
         next.rev += 1;
-        next.timeline.push(TimelineEntry::new(
-            outcome.at,
-            "outcome",
-            describe(&outcome),
-        ));
+        let mut entry = TimelineEntry::new(outcome.at, "outcome", detail);
+        entry.id = event_id.map(str::to_string);
+        next.timeline.push(entry);
         next.outcome = Some(outcome.clone());
         match store
             .update_lead(LeadUpdate {
@@ -233,7 +313,7 @@ pub async fn record(
                     via = outcome.via.as_str(),
                     "outcome recorded"
                 );
-                return Ok(*l);
+                return Ok(Recorded::Applied(l));
             }
             Updated::Changed => continue,
             Updated::NotFound => return Err(OutcomeRefused::NotFound(lead_id.to_string())),
@@ -242,6 +322,17 @@ pub async fn record(
     Err(OutcomeRefused::Store(StoreError::Unavailable(format!(
         "lead {lead_id} kept changing while its outcome was written"
     ))))
+}
+
+/// [`record_event`] for an outcome reported once (the API, the claim page).
+pub async fn record(
+    store: &dyn LeadStore,
+    lead_id: &str,
+    outcome: Outcome,
+) -> Result<Lead, OutcomeRefused> {
+    match record_event(store, lead_id, outcome, None).await? {
+        Recorded::Applied(l) | Recorded::Duplicate(l) => Ok(*l),
+    }
 }
 
 #[cfg(test)]

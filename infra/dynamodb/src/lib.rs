@@ -85,15 +85,18 @@ pub const GSI2: &str = "GSI2";
 pub const GSI3: &str = "GSI3";
 /// Leads by UTM campaign, by time (sparse): `GSI4PK`, `GSI4SK`.
 pub const GSI4: &str = "GSI4";
+/// Leads by contact, by time (sparse: leads with a contact): `GSI5PK`, `GSI5SK`.
+pub const GSI5: &str = "GSI5";
 /// Pending notifications by due time (sparse): `DUE_PK`, `DUE_SK`.
 pub const DUE_INDEX: &str = "DUE";
 
 /// Every global secondary index: (name, partition key, sort key). All project ALL.
-pub const INDEXES: [(&str, &str, &str); 5] = [
+pub const INDEXES: [(&str, &str, &str); 6] = [
     (GSI1, "GSI1PK", "GSI1SK"),
     (GSI2, "GSI2PK", "GSI2SK"),
     (GSI3, "GSI3PK", "GSI3SK"),
     (GSI4, "GSI4PK", "GSI4SK"),
+    (GSI5, "GSI5PK", "GSI5SK"),
     (DUE_INDEX, "DUE_PK", "DUE_SK"),
 ];
 
@@ -720,6 +723,13 @@ impl Leads for DynamoStore {
         // claims and owners exist on hot leads only: their filters read that partition
         let hot_only = query.unrouted || (query.filters() && query.stage.is_none());
         let (index, hash, range, value) = match (query.stage, hot_only) {
+            // one contact's leads: its own partition, the other filters on top
+            _ if query.contact.is_some() => (
+                GSI5,
+                "GSI5PK",
+                "GSI5SK",
+                format!("CONTACT#{}", query.contact.as_deref().unwrap_or_default()),
+            ),
             (_, true) => (GSI1, "GSI1PK", "GSI1SK", stage_pk(Stage::Hot)),
             (None, false) => (GSI2, "GSI2PK", "GSI2SK", ALL_LEADS.to_owned()),
             (Some(stage), false) => (GSI1, "GSI1PK", "GSI1SK", stage_pk(stage)),
@@ -735,6 +745,11 @@ impl Leads for DynamoStore {
         if query.unrouted {
             filters.push("attribute_exists(#unrouted)");
             names.push(("#unrouted", "unrouted"));
+        }
+        if let (Some(st), Some(_)) = (query.stage, &query.contact) {
+            filters.push("#stage = :stage");
+            names.push(("#stage", "stage"));
+            values.push((":stage", s(st.as_str())));
         }
         if let Some(c) = query.claim {
             filters.push("#claim = :claim");
@@ -1327,6 +1342,11 @@ fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
     }
     if let Some(o) = &lead.outcome {
         put("outcome", s(o.state.as_str()));
+    }
+    if let Some(c) = &lead.contact_id {
+        put("contact_id", s(c));
+        put("GSI5PK", s(format!("CONTACT#{c}")));
+        put("GSI5SK", s(&time));
     }
     put("GSI3PK", s(format!("SOURCE#{}", lead.source_id)));
     put("GSI3SK", s(&time));

@@ -100,6 +100,7 @@ contract_tests!(
         write_team_state_is_conditional_on_its_version,
         claim_and_team_filters_list_what_is_waiting,
         outcomes_are_kept_exactly_and_filter_the_list,
+        a_contacts_leads_are_listed_newest_first,
     ],
     outbox: [
         claim_due_oldest_first_with_limit,
@@ -335,6 +336,7 @@ async fn invalid_cursors_are_refused() {
             claim: None,
             team: None,
             outcome: None,
+            contact: None,
         })
         .await
         .unwrap();
@@ -354,6 +356,7 @@ async fn invalid_cursors_are_refused() {
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await
             .unwrap_err();
@@ -369,6 +372,7 @@ async fn invalid_cursors_are_refused() {
             claim: None,
             team: None,
             outcome: None,
+            contact: None,
         })
         .await
         .unwrap();

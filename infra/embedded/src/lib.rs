@@ -369,7 +369,18 @@ fn index_lead(time: &mut Index<'_>, lead: &Lead) -> Result<(), Fail> {
     if is_unrouted(lead) {
         time.insert(lead_time_key(UNROUTED, lead).as_str(), lead.id.as_str())?;
     }
+    if let Some(c) = &lead.contact_id {
+        time.insert(
+            lead_time_key(&contact_scope(c), lead).as_str(),
+            lead.id.as_str(),
+        )?;
+    }
     Ok(())
+}
+
+/// The scope of one contact's leads (`GET /contacts/{id}`).
+fn contact_scope(contact_id: &str) -> String {
+    format!("contact:{contact_id}")
 }
 
 /// The scope of hot leads no team owns (`GET /leads?routed=false`).
@@ -488,6 +499,9 @@ impl Leads for EmbeddedStore {
                 for scope in [lead_scope(None), lead_scope(Some(stored.stage)), UNROUTED] {
                     time.remove(lead_time_key(scope, &stored).as_str())?;
                 }
+                if let Some(c) = &stored.contact_id {
+                    time.remove(lead_time_key(&contact_scope(c), &stored).as_str())?;
+                }
                 index_lead(&mut time, &update.lead)?;
                 let mut notifications = tx.open_table(NOTIFICATIONS)?;
                 let mut due = tx.open_table(NOTIFICATION_DUE)?;
@@ -569,11 +583,14 @@ impl Leads for EmbeddedStore {
     }
 
     async fn list_leads(&self, query: &LeadQuery) -> Result<Page<Lead>, StoreError> {
-        let scope = if query.unrouted {
-            UNROUTED
+        let scope = if let Some(c) = &query.contact {
+            contact_scope(c)
+        } else if query.unrouted {
+            UNROUTED.to_string()
         } else {
-            lead_scope(query.stage)
+            lead_scope(query.stage).to_string()
         };
+        let scope = scope.as_str();
         let limit = query.limit.clamp(1, MAX_PAGE);
         let prefix = format!("{scope}|");
         let upper = match &query.cursor {

@@ -52,6 +52,7 @@ contract_tests!(
         write_team_state_is_conditional_on_its_version,
         claim_and_team_filters_list_what_is_waiting,
         outcomes_are_kept_exactly_and_filter_the_list,
+        a_contacts_leads_are_listed_newest_first,
     ],
     outbox: [
         claim_due_oldest_first_with_limit,
@@ -156,6 +157,7 @@ async fn data_survives_reopening() {
             claim: None,
             team: None,
             outcome: None,
+            contact: None,
         })
         .await
         .unwrap();

@@ -106,6 +106,7 @@ async fn all_leads(store: &EmbeddedStore, stage: Option<Stage>, limit: usize) ->
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await
             .unwrap();

@@ -43,6 +43,9 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
             outbox,
             state,
         }) => (lead, outbox, state),
+        Ok(Intake::Outcome { delivery_id, event }) => {
+            return outcome_event(app, source_id, req.body, now, &delivery_id, event).await
+        }
         Ok(Intake::Ignored { reason }) => {
             tracing::info!(source_id, reason = %printable(&reason), "delivery ignored");
             return Response::json(200, json!({"ignored": true, "reason": reason}));
@@ -164,6 +167,71 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
             tracing::error!(source_id, delivery_id = %delivery_id, error = %e, "store unavailable");
             ApiError::store_unavailable().into()
         }
+    }
+}
+
+/// A CRM's `lead.outcome` event: the lead it names (by id, or the contact's latest
+/// lead), the outcome checked and recorded once per delivery id. Refusals are 4xx (so
+/// the CRM does not retry what cannot succeed) and are kept in the rejected log.
+async fn outcome_event(
+    app: &App,
+    source_id: &str,
+    body: &[u8],
+    now: chrono::DateTime<chrono::Utc>,
+    delivery_id: &str,
+    event: crate::outcomes::OutcomeEvent,
+) -> Response {
+    use crate::outcomes::{OutcomeRefused, Recorded};
+    let delivery = printable(delivery_id).into_owned();
+    tracing::Span::current().record("delivery_id", delivery.as_str());
+    let refuse = |status: u16, code: &'static str, detail: String| async move {
+        tracing::warn!(source_id, delivery_id = %delivery, error = code, "outcome event refused");
+        reject(app, source_id, body, now, code, &detail).await;
+        Response::from(ApiError::new(status, code, detail))
+    };
+    let lead = match (&event.lead_id, &event.contact) {
+        (Some(id), _) => match app.store.get_lead(id).await {
+            Ok(Some(l)) => l,
+            Ok(None) => {
+                return refuse(422, "unknown_lead", format!("no lead {id} is stored here")).await
+            }
+            Err(e) => return ApiError::from(e).into(),
+        },
+        (None, Some(c)) => match crate::contacts::latest_lead(app, source_id, c).await {
+            Ok(Some(l)) => l,
+            Ok(None) => {
+                return refuse(
+                    422,
+                    "unknown_contact",
+                    "no lead of this contact is stored here".to_string(),
+                )
+                .await
+            }
+            Err(e) => return ApiError::from(e).into(),
+        },
+        (None, None) => unreachable!("OutcomeEvent::parse requires lead_id or contact"),
+    };
+    let config = app.config();
+    let via = format!("crm:{source_id}");
+    let outcome = match event.input().check(&config.outcomes, &via, None, now) {
+        Ok(o) => o,
+        Err(problems) => return refuse(400, "invalid_outcome", problems.join("; ")).await,
+    };
+    let event_id = format!("{source_id}:{delivery_id}");
+    match crate::outcomes::record_event(&*app.store, &lead.id, outcome, Some(&event_id)).await {
+        Ok(Recorded::Applied(l)) => Response::json(
+            200,
+            json!({"lead_id": l.id, "outcome": l.outcome, "duplicate": false}),
+        ),
+        Ok(Recorded::Duplicate(l)) => Response::json(
+            200,
+            json!({"lead_id": l.id, "outcome": l.outcome, "duplicate": true}),
+        ),
+        Err(OutcomeRefused::NotFound(id)) => {
+            refuse(422, "unknown_lead", format!("no lead {id} is stored here")).await
+        }
+        Err(OutcomeRefused::Conflict(d)) => refuse(409, "idempotency_conflict", d).await,
+        Err(OutcomeRefused::Store(e)) => ApiError::from(e).into(),
     }
 }
 

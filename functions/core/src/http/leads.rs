@@ -51,6 +51,7 @@ pub fn list<'a>(app: &'a App, req: Request<'a>, _: Params<'a>) -> HandlerFuture<
             claim,
             team,
             outcome,
+            contact: None,
         };
         let page = app.store.list_leads(&query).await?;
         Ok(Response::json(

@@ -18,6 +18,7 @@ use crate::model::Headers;
 use crate::store::StoreError;
 
 mod claims;
+mod contacts;
 mod deliveries;
 mod hooks;
 mod leads;
@@ -319,6 +320,12 @@ pub static ROUTES: &[Route] = &[
         path: "/leads/{id}/claim",
         access: Access::AdminOrTeam,
         handler: claims::api,
+    },
+    Route {
+        method: "GET",
+        path: "/contacts/{id}",
+        access: Access::Admin,
+        handler: contacts::get,
     },
     Route {
         method: "POST",

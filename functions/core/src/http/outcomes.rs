@@ -11,6 +11,7 @@ use crate::outcomes::{OutcomeInput, OutcomeRefused};
 pub fn refusal(err: OutcomeRefused) -> ApiError {
     match err {
         OutcomeRefused::NotFound(id) => ApiError::not_found(format!("no lead {id}")),
+        OutcomeRefused::Conflict(d) => ApiError::new(409, "idempotency_conflict", d),
         OutcomeRefused::Store(s) => s.into(),
     }
 }

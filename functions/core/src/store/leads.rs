@@ -66,6 +66,8 @@ pub struct LeadQuery {
     pub team: Option<String>,
     /// Only leads whose latest outcome is this (`GET /leads?outcome=won`).
     pub outcome: Option<crate::model::OutcomeState>,
+    /// Only this contact's leads (`GET /contacts/{id}`), newest first.
+    pub contact: Option<String>,
 }
 
 impl LeadQuery {
@@ -82,7 +84,13 @@ impl LeadQuery {
         let outcome_ok = self
             .outcome
             .is_none_or(|o| lead.outcome.as_ref().is_some_and(|l| l.state == o));
-        team_ok && claim_ok && outcome_ok
+        let contact_ok = self
+            .contact
+            .as_deref()
+            .is_none_or(|c| lead.contact_id.as_deref() == Some(c));
+        // (a stage's listing reads that stage only; a contact's reads all its leads)
+        let stage_ok = self.stage.is_none_or(|s| lead.stage == s);
+        team_ok && claim_ok && outcome_ok && contact_ok && stage_ok
     }
     /// Whether the query filters on claim or team.
     pub fn filters(&self) -> bool {

@@ -23,6 +23,7 @@ pub fn checks() -> Vec<(&'static str, Check)> {
         write_team_state_is_conditional_on_its_version,
         claim_and_team_filters_list_what_is_waiting,
         outcomes_are_kept_exactly_and_filter_the_list,
+        a_contacts_leads_are_listed_newest_first,
     ]
 }
 
@@ -43,6 +44,7 @@ async fn all_leads(store: &dyn Leads, stage: Option<Stage>) -> Vec<Lead> {
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await,
         "list_leads",
@@ -69,6 +71,7 @@ async fn all_pages(store: &dyn Leads, stage: Option<Stage>, limit: usize) -> Vec
                     claim: None,
                     team: None,
                     outcome: None,
+                    contact: None,
                 })
                 .await,
             "list_leads (paging)",
@@ -258,6 +261,7 @@ pub async fn get_lead_found_and_missing(store: &dyn Leads) {
                     claim: None,
                     team: None,
                     outcome: None,
+                    contact: None,
                 })
                 .await,
             "list_leads"
@@ -306,6 +310,7 @@ pub async fn list_leads_newest_first(store: &dyn Leads) {
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await,
         "list_leads",
@@ -367,6 +372,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await,
         "list_leads",
@@ -429,6 +435,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await,
         "list_leads",
@@ -448,6 +455,7 @@ pub async fn list_leads_limit_and_paging(store: &dyn Leads) {
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await,
         "list_leads",
@@ -486,6 +494,7 @@ pub async fn list_leads_refuses_foreign_cursors(store: &dyn Leads) {
         claim: None,
         team: None,
         outcome: None,
+        contact: None,
     };
     let hot = ok(
         store.list_leads(&page(Some(Stage::Hot), None)).await,
@@ -627,6 +636,7 @@ pub async fn unrouted_hot_leads_are_listed_apart(store: &dyn LeadStore) {
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await,
         "list_leads (unrouted)",
@@ -849,6 +859,7 @@ pub async fn claim_and_team_filters_list_what_is_waiting(store: &dyn LeadStore) 
         claim,
         team: team.map(str::to_string),
         outcome: None,
+        contact: None,
     };
     use crate::model::ClaimState::{Claimed, Unclaimed};
     for (q, want, what) in [
@@ -969,6 +980,7 @@ pub async fn outcomes_are_kept_exactly_and_filter_the_list(store: &dyn LeadStore
         claim: None,
         team: None,
         outcome: Some(outcome),
+        contact: None,
     };
     let listed = |page: crate::store::Page<Lead>| {
         let mut v: Vec<String> = page
@@ -1005,5 +1017,74 @@ pub async fn outcomes_are_kept_exactly_and_filter_the_list(store: &dyn LeadStore
     assert!(
         listed(accepted).is_empty(),
         "store contract: outcome=accepted"
+    );
+}
+
+/// `contact=` lists one contact's leads across sources, newest first, and still after
+/// an update of one of them (the index entry moves with the lead).
+pub async fn a_contacts_leads_are_listed_newest_first(store: &dyn LeadStore) {
+    use crate::store::LeadUpdate;
+    let mut mine = Vec::new();
+    for (k, source) in ["form", "cart", "chat"].iter().enumerate() {
+        let mut n = sample_new_lead(source, "ct", Stage::Hot, t0() + Duration::seconds(k as i64));
+        n.lead.contact_id = Some("ct_contract_one".into());
+        mine.push(n.lead.id.clone());
+        insert(store, n).await;
+    }
+    let mut other = sample_new_lead("form", "ct-other", Stage::Nurture, t0());
+    other.lead.contact_id = Some("ct_contract_two".into());
+    insert(store, other).await;
+    let list = |stage| LeadQuery {
+        limit: 10,
+        stage,
+        contact: Some("ct_contract_one".into()),
+        ..Default::default()
+    };
+    let page = ok(store.list_leads(&list(None)).await, "list_leads");
+    let want: Vec<String> = mine.iter().rev().cloned().collect();
+    assert_eq!(
+        ids(&page.items),
+        want,
+        "store contract: contact= lists that contact's leads, newest first"
+    );
+    let stored = ok(store.get_lead(&mine[0]).await, "get_lead").expect("stored");
+    let mut next = stored.clone();
+    next.rev += 1;
+    ok(
+        store
+            .update_lead(LeadUpdate {
+                lead: next,
+                outbox: Vec::new(),
+            })
+            .await,
+        "update_lead",
+    );
+    let page = ok(store.list_leads(&list(None)).await, "list_leads");
+    assert_eq!(
+        ids(&page.items),
+        want,
+        "store contract: still listed after an update"
+    );
+    let page = ok(
+        store.list_leads(&list(Some(Stage::Nurture))).await,
+        "list_leads",
+    );
+    assert!(
+        page.items.is_empty(),
+        "store contract: contact= with a stage keeps that stage's only"
+    );
+    let one = ok(
+        store
+            .list_leads(&LeadQuery {
+                limit: 1,
+                ..list(None)
+            })
+            .await,
+        "list_leads",
+    );
+    assert_eq!(
+        ids(&one.items),
+        vec![mine[2].clone()],
+        "store contract: the latest first"
     );
 }

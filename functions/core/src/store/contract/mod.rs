@@ -109,6 +109,8 @@ pub fn sample_new_lead(
         claim: None,
         timeline: Vec::new(),
         outcome: None,
+        contact_id: None,
+        phone_unparsed: false,
         rev: 0,
     };
     let outbox = if hot {
@@ -244,7 +246,7 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            [("leads", 13), ("outbox", 10), ("rejected", 3), ("raw", 1)]
+            [("leads", 14), ("outbox", 10), ("rejected", 3), ("raw", 1)]
         );
     }
 }

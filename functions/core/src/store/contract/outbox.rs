@@ -765,6 +765,7 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
                 claim: None,
                 team: None,
                 outcome: None,
+                contact: None,
             })
             .await,
         "list_leads",
@@ -800,6 +801,7 @@ pub async fn list_notifications_page_follows_cursors_and_refuses_foreign_ones(
             claim: None,
             team: None,
             outcome: None,
+            contact: None,
         })
         .await
     {
