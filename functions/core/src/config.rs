@@ -2625,6 +2625,60 @@ kind = "console"
     }
 
     #[test]
+    fn outcome_sources_regions_and_reason_lists() {
+        const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let ok = format!(
+            "[outcomes]\nlost_reasons = [\"price\", \"budget_cut\"]\n\n\
+             [[source]]\nid = \"w\"\nprovider = \"standard\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\n\
+             secret = \"{WHSEC}\"\ndefault_region = \"DE\"\n\n\
+             [[source]]\nid = \"crm\"\nprovider = \"standard\"\npurpose = \"outcomes\"\nsecret = \"{WHSEC}\"\n"
+        );
+        let c = load(&ok).unwrap();
+        assert_eq!(c.sources["crm"].purpose, SourcePurpose::Outcomes);
+        assert_eq!(c.sources["w"].purpose, SourcePurpose::Leads);
+        assert_eq!(c.sources["w"].default_region.as_deref(), Some("DE"));
+        assert_eq!(c.outcomes.lost_reasons, ["price", "budget_cut"]);
+        assert_eq!(
+            c.outcomes.rejected_reasons,
+            OutcomeLists::default().rejected_reasons,
+            "an unwritten list keeps its default"
+        );
+        assert!(
+            c.summary().contains("source crm: standard / outcomes"),
+            "{}",
+            c.summary()
+        );
+
+        let bad = ok
+            .replace("[\"price\", \"budget_cut\"]", "[\"Price!\", \"x\", \"x\"]")
+            .replace("default_region = \"DE\"", "default_region = \"XX\"")
+            .replace("purpose = \"outcomes\"", "purpose = \"outcomes\"\nchannel = \"cart\"")
+            + "\n[[source]]\nid = \"t\"\nprovider = \"typeform\"\npurpose = \"outcomes\"\nsecret = \"tf-secret-0123456789\"\n\
+               \n[[source]]\nid = \"u\"\nprovider = \"standard\"\npurpose = \"deals\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"{WHSEC}\"\n"
+                .replace("{WHSEC}", WHSEC)
+                .as_str();
+        let text: String = load(&bad)
+            .unwrap_err()
+            .iter()
+            .map(|p| format!("{p}\n"))
+            .collect();
+        for want in [
+            "outcomes.lost_reasons[0]: \"Price!\" must be 1 to 40 of a-z",
+            "outcomes.lost_reasons[2]: \"x\" is listed twice",
+            "source[0].default_region: \"XX\" is not a region code",
+            "source[1].channel: an outcomes source has no business or channel",
+            "source[2].provider: an outcomes source takes provider = \"standard\"",
+            "source[3].purpose: unknown purpose \"deals\"",
+        ] {
+            assert!(text.contains(want), "{want}\n in:\n{text}");
+        }
+        let empty = ok.replace("[\"price\", \"budget_cut\"]", "[]");
+        assert!(
+            format!("{:?}", load(&empty).unwrap_err()).contains("must name at least one reason")
+        );
+    }
+
+    #[test]
     fn routing_problems_are_each_reported() {
         let bad = ROUTING_OK
             .replace("\"Europe/Berlin\"", "\"Europe/Atlantis\"")
