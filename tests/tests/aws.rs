@@ -1052,8 +1052,12 @@ name = "dee"
     let mut ids = Vec::new();
     for n in ["claim-race", "claim-sla"] {
         let (st, b) = answer(
-            &handoff_lambda::http::handle(&ingest.app, hook_event(SECRET_A, n, "c@example.com"))
-                .await,
+            // two people (one person's second hot lead would be a touch of the first)
+            &handoff_lambda::http::handle(
+                &ingest.app,
+                hook_event(SECRET_A, n, &format!("{n}@example.com")),
+            )
+            .await,
         );
         assert_eq!(st, 202, "{b}");
         ids.push(b["lead_id"].as_str().unwrap().to_string());

@@ -362,3 +362,172 @@ async fn one_person_across_sources_and_the_crm_closes_the_loop() {
     }
     s.stop();
 }
+
+fn team_config(recv: &Receiver) -> String {
+    format!(
+        r#"
+[server]
+api_token = "{ADMIN}"
+
+[routing]
+link_secret = "contacts-test-link-secret-0123456789"
+merge_window = "2s"
+
+[[source]]
+id = "web"
+provider = "standard"
+business = "b2b"
+channel = "web_form"
+secret = "{STD_SECRET}"
+
+[[source]]
+id = "shop"
+provider = "shopify"
+business = "ecommerce"
+channel = "cart"
+secret = "shop-secret-0123456789"
+
+[[team]]
+name = "sales"
+channels = ["web_form", "cart"]
+[[team.notify]]
+kind = "webhook"
+url = "{hook}"
+[[team.member]]
+name = "ana"
+[[team.member]]
+name = "bo"
+[[team.member]]
+name = "cy"
+"#,
+        hook = recv.url("/sales")
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_double_submit_is_one_notification_and_a_returning_contact_gets_the_same_rep() {
+    let recv = Receiver::start(0, 200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(Some(&team_config(&recv)), &dir.path().join("data"));
+    let ev = event(Action::DemoRequest, "dee@example.com", None);
+    let first = send(&s, "web", standard::KIND, STD_SECRET, &ev, "dbl-1").await;
+    // the double submit, and the same person's checkout a moment later
+    let again = send(&s, "web", standard::KIND, STD_SECRET, &ev, "dbl-2").await;
+    let cart = send(
+        &s,
+        "shop",
+        shopify::KIND,
+        "shop-secret-0123456789",
+        &event(Action::CheckoutStarted, "dee@example.com", None),
+        "dbl-3",
+    )
+    .await;
+    // a nurture lead is never merged
+    let news = send(
+        &s,
+        "web",
+        standard::KIND,
+        STD_SECRET,
+        &event(Action::NewsletterSignup, "dee@example.com", None),
+        "dbl-4",
+    )
+    .await;
+    let first_id = first["lead_id"].as_str().unwrap();
+    let first_lead = lead(&s, first_id).await;
+    let owner = first_lead["route"]["member"].as_str().unwrap().to_string();
+    for b in [&again, &cart] {
+        let l = lead(&s, b["lead_id"].as_str().unwrap()).await;
+        assert_eq!(l["touch_of"], first_id, "{l}");
+        assert_eq!(l["stage"], "hot", "still counted as a hot enquiry: {l}");
+        assert_eq!(l["route"]["member"], owner.as_str(), "the same owner: {l}");
+        assert!(
+            l["route"]["why"]
+                .as_str()
+                .unwrap()
+                .starts_with("a touch of "),
+            "{l}"
+        );
+        assert_eq!(
+            l["claim"],
+            Value::Null,
+            "the first lead is the one to claim"
+        );
+        assert_eq!(
+            l["notifications"],
+            json!([]),
+            "no notification of its own: {l}"
+        );
+    }
+    let n = lead(&s, news["lead_id"].as_str().unwrap()).await;
+    assert_eq!(n["touch_of"], Value::Null, "{n}");
+    // the first lead's timeline shows its touches
+    let f = lead(&s, first_id).await;
+    let touches: Vec<&Value> = f["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "touch")
+        .collect();
+    assert_eq!(touches.len(), 2, "{f}");
+    assert_eq!(f["touches"].as_array().unwrap().len(), 2, "{f}");
+    // one notification for the three hot enquiries
+    recv.wait_for(1, std::time::Duration::from_secs(10)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let got: Vec<_> = recv
+        .received()
+        .into_iter()
+        .filter(|r| r.body["lead"]["contact"]["email"] == "dee@example.com")
+        .collect();
+    assert_eq!(
+        got.len(),
+        1,
+        "one ping for a double submit and a checkout: {got:?}"
+    );
+
+    // the first lead is claimed by someone the rotation did not pick
+    let claimer = ["ana", "bo", "cy"]
+        .into_iter()
+        .find(|m| *m != owner)
+        .unwrap();
+    let r = client()
+        .post(s.url(&format!("/leads/{first_id}/claim")))
+        .bearer_auth(ADMIN)
+        .json(&json!({"member": claimer}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // past the merge window: a new lead of the contact is its own, and goes to the claimer
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    let back = send(
+        &s,
+        "web",
+        standard::KIND,
+        STD_SECRET,
+        &event(Action::ProposalRequest, "Dee@Example.com", None),
+        "dbl-5",
+    )
+    .await;
+    let b = lead(&s, back["lead_id"].as_str().unwrap()).await;
+    assert_eq!(b["touch_of"], Value::Null, "{b}");
+    assert_eq!(b["route"]["member"], claimer, "{b}");
+    let why = b["route"]["why"].as_str().unwrap();
+    assert!(
+        why.contains(&format!(
+            "{claimer} again: they claimed this contact's lead {first_id}"
+        )) && why.contains("no rotation turn"),
+        "{why}"
+    );
+    // and it is notified (a lead of its own)
+    let got = eventually(std::time::Duration::from_secs(10), || async {
+        let v: Vec<_> = recv
+            .received()
+            .into_iter()
+            .filter(|r| r.body["lead"]["id"] == b["id"])
+            .collect();
+        (!v.is_empty()).then_some(v)
+    })
+    .await;
+    assert!(got.is_some(), "the returning contact's lead is notified");
+    s.stop();
+}

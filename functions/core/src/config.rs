@@ -272,6 +272,12 @@ pub struct RoutingConfig {
     pub claim_link_ttl: chrono::Duration,
     /// Owner of the leads no team matches.
     pub default_team: Option<String>,
+    /// A hot lead of a contact with another hot lead this recent is a touch of it: same
+    /// owner, no new notification. Zero turns merging off.
+    pub merge_window: chrono::Duration,
+    /// A hot lead goes to the member who claimed the contact's previous lead this recent
+    /// (when available). Zero turns it off.
+    pub sticky: chrono::Duration,
 }
 
 impl Default for RoutingConfig {
@@ -280,6 +286,8 @@ impl Default for RoutingConfig {
             link_secret: None,
             claim_link_ttl: chrono::Duration::hours(24),
             default_team: None,
+            merge_window: chrono::Duration::minutes(10),
+            sticky: chrono::Duration::days(30),
         }
     }
 }
@@ -776,6 +784,24 @@ fn routing_section(
     ) {
         routing.claim_link_ttl = ttl;
     }
+    if let Some(d) = duration_in(
+        p,
+        &r.merge_window,
+        "routing.merge_window",
+        chrono::Duration::zero(),
+        chrono::Duration::days(1),
+    ) {
+        routing.merge_window = d;
+    }
+    if let Some(d) = duration_in(
+        p,
+        &r.sticky,
+        "routing.sticky",
+        chrono::Duration::zero(),
+        chrono::Duration::days(365),
+    ) {
+        routing.sticky = d;
+    }
     let find = |name: &str| teams.iter().find(|t| t.name == name);
     if let Some(d) = &r.default_team {
         match find(d.get_ref()) {
@@ -1226,6 +1252,8 @@ struct RawRouting {
     link_secret_env: Option<Spanned<String>>,
     claim_link_ttl: Option<Spanned<String>>,
     default_team: Option<Spanned<String>>,
+    merge_window: Option<Spanned<String>>,
+    sticky: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

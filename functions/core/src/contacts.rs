@@ -117,6 +117,115 @@ pub async fn latest_lead(
     Ok(page.items.into_iter().next())
 }
 
+/// What a contact's earlier leads mean for a new hot lead of theirs.
+#[derive(Debug, Default)]
+pub struct Prior {
+    /// The first lead of a hot lead this recent (`[routing] merge_window`): the new one
+    /// is a touch of it.
+    pub touch_of: Option<Lead>,
+    /// The member who claimed the contact's latest claimed lead within `[routing]
+    /// sticky`.
+    pub sticky: Option<crate::routing::Sticky>,
+}
+
+/// How many of a contact's latest leads are read to decide [`Prior`].
+const PRIOR_LEADS: usize = 50;
+
+/// Reads the contact's latest leads for [`Prior`] (none for a nurture lead or one
+/// without a contact).
+pub async fn prior(
+    store: &dyn crate::store::LeadStore,
+    config: &crate::config::Config,
+    lead: &Lead,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Prior, crate::store::StoreError> {
+    let mut out = Prior::default();
+    let (merge, sticky) = (config.routing.merge_window, config.routing.sticky);
+    let Some(contact) = lead.contact_id.as_ref() else {
+        return Ok(out);
+    };
+    if lead.stage != crate::model::Stage::Hot || (merge.is_zero() && sticky.is_zero()) {
+        return Ok(out);
+    }
+    let page = store
+        .list_leads(&crate::store::LeadQuery {
+            limit: PRIOR_LEADS,
+            contact: Some(contact.clone()),
+            ..Default::default()
+        })
+        .await?;
+    let horizon = merge.max(sticky);
+    let mut touch_checked = merge.is_zero();
+    for l in page.items.iter().filter(|l| l.id != lead.id) {
+        if now - l.received_at > horizon {
+            break;
+        }
+        if !touch_checked && l.stage == crate::model::Stage::Hot {
+            // the newest hot lead decides: within the window, the new one is a touch of
+            // its first lead (a touch of a touch belongs to the first)
+            touch_checked = true;
+            if now - l.received_at <= merge {
+                let first = match &l.touch_of {
+                    None => Some(l.clone()),
+                    Some(f) if f != &lead.id => store.get_lead(f).await?,
+                    Some(_) => None,
+                };
+                out.touch_of = first.filter(|f| f.id != lead.id);
+            }
+        }
+        if out.sticky.is_none() && !sticky.is_zero() {
+            let claimed = l
+                .claim
+                .as_ref()
+                .filter(|c| c.state == crate::model::ClaimState::Claimed);
+            if let (Some(c), Some(team)) = (claimed, l.route.as_ref().and_then(|r| r.team.clone()))
+            {
+                if let (Some(by), Some(at)) = (&c.by, c.at) {
+                    if now - at <= sticky {
+                        out.sticky = Some(crate::routing::Sticky {
+                            team,
+                            member: by.clone(),
+                            lead_id: l.id.clone(),
+                            claimed_at: at,
+                        });
+                    }
+                }
+            }
+        }
+        if touch_checked && (out.sticky.is_some() || sticky.is_zero()) {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Makes `lead` a touch of `first`: its owner, no claim of its own, no notification.
+pub fn make_touch(lead: &mut Lead, first: &Lead, merge_window: chrono::Duration) {
+    let ago = crate::claims::human(lead.received_at - first.received_at);
+    let why = format!(
+        "a touch of {}: the same contact's hot lead {ago} earlier (within merge_window {}); its owner, no new notification",
+        first.id,
+        crate::claims::human(merge_window)
+    );
+    lead.touch_of = Some(first.id.clone());
+    lead.claim = None;
+    lead.route = Some(crate::routing::Route {
+        team: first.route.as_ref().and_then(|r| r.team.clone()),
+        member: first.route.as_ref().and_then(|r| r.member.clone()),
+        why: why.clone(),
+        skipped: Vec::new(),
+        fallback_from: None,
+    });
+    lead.timeline = vec![
+        crate::model::TimelineEntry::new(
+            lead.received_at,
+            "received",
+            format!("{} via {}", lead.action, lead.source_id),
+        ),
+        crate::model::TimelineEntry::new(lead.received_at, "touch", why),
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,7 +111,7 @@ pub fn intake(
         ))));
     }
     let mut lead = classify(config, source_id, source, delivery_id, event, now);
-    let (outbox, state) = route(config, &mut lead, now, &Default::default());
+    let (outbox, state) = route(config, &mut lead, now, &Default::default(), None);
     Ok(Intake::Lead {
         lead,
         outbox,
@@ -127,6 +127,7 @@ pub fn route(
     lead: &mut Lead,
     now: DateTime<Utc>,
     states: &std::collections::BTreeMap<String, crate::routing::TeamState>,
+    sticky: Option<&crate::routing::Sticky>,
 ) -> (
     Vec<Notification>,
     Option<(String, crate::routing::TeamState)>,
@@ -134,7 +135,7 @@ pub fn route(
     if lead.stage != Stage::Hot {
         return (Vec::new(), None);
     }
-    let d = crate::routing::decide(config, lead, now, states);
+    let d = crate::routing::decide_with(config, lead, now, states, sticky);
     let owner = d.route.team.as_deref().and_then(|t| config.team(t));
     lead.timeline = vec![
         crate::model::TimelineEntry::new(
@@ -210,6 +211,7 @@ fn classify(
         claim: None,
         timeline: Vec::new(),
         outcome: None,
+        touch_of: None,
         contact_id: None,
         phone_unparsed: false,
         rev: 0,

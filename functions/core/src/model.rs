@@ -235,6 +235,11 @@ pub struct Lead {
     /// (`GET /leads/{id}` adds the notifications sent).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelineEntry>,
+    /// This lead is a touch of that one: the same contact's hot lead within `[routing]
+    /// merge_window` of it. Stored and counted as an enquiry, owned like the first, no
+    /// notification of its own; the first lead's timeline shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touch_of: Option<String>,
     /// What sales made of the lead, the latest word ([`crate::outcomes`]); every one
     /// before it stays on the timeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -344,6 +344,7 @@ mod tests {
             claim: None,
             timeline: Vec::new(),
             outcome: None,
+            touch_of: None,
             contact_id: None,
             phone_unparsed: false,
             rev: 0,

@@ -269,6 +269,17 @@ pub fn pick<'t>(
     Some((m, next))
 }
 
+/// The member who claimed a contact's previous lead: a new hot lead of the contact goes
+/// back to them when they are available ([`decide_with`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sticky {
+    pub team: String,
+    pub member: String,
+    /// The earlier lead they claimed, and when.
+    pub lead_id: String,
+    pub claimed_at: DateTime<Utc>,
+}
+
 /// Routes hot lead `lead` at `now`, given the stored state of the teams
 /// [`teams_to_read`] names (a team missing from `states` is fresh).
 pub fn decide(
@@ -276,6 +287,19 @@ pub fn decide(
     lead: &Lead,
     now: DateTime<Utc>,
     states: &BTreeMap<String, TeamState>,
+) -> Decision {
+    decide_with(config, lead, now, states, None)
+}
+
+/// [`decide`], with the contact's `sticky` member first: if they are a member of the
+/// owner team and available, the lead is theirs without a turn of the rotation (its
+/// fairness holds for the leads it assigns); their open leads still count it.
+pub fn decide_with(
+    config: &Config,
+    lead: &Lead,
+    now: DateTime<Utc>,
+    states: &BTreeMap<String, TeamState>,
+    sticky: Option<&Sticky>,
 ) -> Decision {
     let watchers: Vec<&Team> = config
         .teams
@@ -302,6 +326,35 @@ pub fn decide(
             state: None,
         };
     };
+    if let Some(st) = sticky.filter(|st| st.team == owner_team.name) {
+        let state = states.get(&owner_team.name).cloned().unwrap_or_default();
+        if let Some(m) = owner_team.members.iter().find(|m| m.name == st.member) {
+            if available(m, now, &state).is_ok() {
+                let mut next = state;
+                *next.open.entry(m.name.clone()).or_insert(0) += 1;
+                next.version += 1;
+                notify(owner_team, &mut jobs);
+                for w in &watchers {
+                    notify(w, &mut jobs);
+                }
+                let ago = crate::claims::human(now - st.claimed_at);
+                return Decision {
+                    route: Route {
+                        team: Some(owner_team.name.clone()),
+                        member: Some(m.name.clone()),
+                        why: format!(
+                            "{matched}; {} again: they claimed this contact's lead {} {ago} ago (sticky, no rotation turn)",
+                            m.name, st.lead_id
+                        ),
+                        skipped: Vec::new(),
+                        fallback_from: None,
+                    },
+                    jobs,
+                    state: Some((owner_team.name.clone(), next)),
+                };
+            }
+        }
+    }
     let mut skipped = Vec::new();
     let mut chosen: Option<(&Team, &Member, TeamState)> = None;
     let teams = chain(config, owner_team);
@@ -449,6 +502,44 @@ timezone = "Europe/Berlin"
 
     fn teams_notified(d: &Decision) -> Vec<String> {
         d.jobs.iter().map(|j| j.team().to_string()).collect()
+    }
+
+    #[test]
+    fn a_sticky_member_takes_the_lead_without_a_rotation_turn_when_available() {
+        let c = config(TEXT);
+        let now = at("2026-12-04T10:00:00Z");
+        let l = lead(Channel::LiveChat, Business::Services);
+        let sticky = |member: &str| Sticky {
+            team: "chat-sales".into(),
+            member: member.into(),
+            lead_id: "ld_before".into(),
+            claimed_at: now - chrono::Duration::days(3),
+        };
+        // ana is on shift: hers, the rotation's run untouched, her open leads counted
+        let d = decide_with(&c, &l, now, &BTreeMap::new(), Some(&sticky("ana")));
+        assert_eq!(d.route.member.as_deref(), Some("ana"));
+        assert!(
+            d.route.why.ends_with(
+                "ana again: they claimed this contact's lead ld_before 3d ago (sticky, no rotation turn)"
+            ),
+            "{}",
+            d.route.why
+        );
+        assert_eq!(teams_notified(&d), ["chat-sales", "managers"]);
+        let (_, state) = d.state.unwrap();
+        assert!(state.current.is_empty(), "no rotation turn: {state:?}");
+        assert_eq!(state.open.get("ana"), Some(&1));
+        // bo is away: the rotation decides, as without a sticky member
+        let plain = decide(&c, &l, now, &BTreeMap::new());
+        let d = decide_with(&c, &l, now, &BTreeMap::new(), Some(&sticky("bo")));
+        assert_eq!(d.route, plain.route);
+        // another team's member is no one here
+        let mut other = sticky("ana");
+        other.team = "night-desk".into();
+        assert_eq!(
+            decide_with(&c, &l, now, &BTreeMap::new(), Some(&other)).route,
+            plain.route
+        );
     }
 
     #[test]

@@ -75,6 +75,27 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
     span.record("delivery_id", delivery_id.as_str());
     span.record("lead_id", lead.id.as_str());
     let raw_expires_at = now + config.server.raw_payload_ttl;
+    // the contact's earlier leads: a hot lead right after another is a touch of it (no
+    // second notification); a returning contact goes back to the rep who claimed them
+    let (lead, outbox, state, sticky) = if lead.stage == crate::model::Stage::Hot {
+        let prior = match crate::contacts::prior(&*app.store, &config, &lead, now).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(source_id, delivery_id = %delivery_id, error = %e, "store unavailable");
+                return ApiError::store_unavailable().into();
+            }
+        };
+        match prior.touch_of {
+            Some(first) => {
+                let mut lead = lead;
+                crate::contacts::make_touch(&mut lead, &first, config.routing.merge_window);
+                (lead, Vec::new(), None, None)
+            }
+            None => (lead, outbox, state, prior.sticky),
+        }
+    } else {
+        (lead, outbox, state, None)
+    };
     // a lead its team assigns to a rep: decided again on the stored rotation state, and
     // written with the new state only if nobody assigned one meanwhile
     let teams = if state.is_some() {
@@ -104,7 +125,8 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
                 }
             };
             let mut lead = attempt.0.clone();
-            let (outbox, state) = crate::intake::route(&config, &mut lead, now, &states);
+            let (outbox, state) =
+                crate::intake::route(&config, &mut lead, now, &states, sticky.as_ref());
             attempt = (lead, outbox, state);
         }
         let new = NewLead {

@@ -74,10 +74,41 @@ pub fn get<'a>(app: &'a App, _: Request<'a>, p: Params<'a>) -> HandlerFuture<'a>
         let notifications = app.store.lead_notifications(id).await?;
         let mut lead = lead;
         lead.timeline.extend(notified(&notifications));
+        // its touches (the same contact's hot leads within the merge window), read off
+        // the contact's leads: the first lead is not written again for them
+        let mut touches = Vec::new();
+        if let (Some(c), None) = (&lead.contact_id, &lead.touch_of) {
+            let page = app
+                .store
+                .list_leads(&crate::store::LeadQuery {
+                    limit: 100,
+                    contact: Some(c.clone()),
+                    ..Default::default()
+                })
+                .await?;
+            for t in page
+                .items
+                .iter()
+                .filter(|t| t.touch_of.as_deref() == Some(id))
+            {
+                lead.timeline.push(TimelineEntry::new(
+                    t.received_at,
+                    "touch",
+                    format!(
+                        "{} via {} ({}): counted, not notified again",
+                        t.action, t.source_id, t.id
+                    ),
+                ));
+                touches.push(t.id.clone());
+            }
+        }
         // stable: what happened at one instant keeps its order (received before routed)
         lead.timeline.sort_by_key(|e| e.at);
         let mut v = serde_json::to_value(&lead).unwrap_or(Value::Null);
         v["notifications"] = serde_json::to_value(notifications).unwrap_or(Value::Null);
+        if !touches.is_empty() {
+            v["touches"] = serde_json::to_value(touches).unwrap_or(Value::Null);
+        }
         Ok(Response::json(200, v))
     })
 }

@@ -109,6 +109,7 @@ pub fn sample_new_lead(
         claim: None,
         timeline: Vec::new(),
         outcome: None,
+        touch_of: None,
         contact_id: None,
         phone_unparsed: false,
         rev: 0,
