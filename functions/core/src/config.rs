@@ -685,6 +685,155 @@ fn team_extras(
     }
 }
 
+/// The `[[…notify]]` entries of one owner (a team, or `[marketing]`), each checked:
+/// kind, url, secret, id (stable, unique in the owner), claim button.
+fn notify_entries(
+    p: &mut Problems<'_>,
+    raws: &[RawNotify],
+    path: &str,
+    name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Notify> {
+    let mut notify = Vec::new();
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    for (j, n) in raws.iter().enumerate() {
+        let npath = format!("{path}.notify[{j}]");
+        let kind = match n.kind.get_ref().as_str() {
+            "console" => Some(NotifyKind::Console),
+            "slack" => Some(NotifyKind::Slack),
+            "webhook" => Some(NotifyKind::Webhook),
+            other => {
+                p.at(
+                    n.kind.span(),
+                    format!("{npath}.kind"),
+                    format!(
+                        "unknown notify kind {other:?}, expected one of: console, slack, webhook"
+                    ),
+                );
+                None
+            }
+        };
+        let url = match (&kind, &n.url) {
+            (Some(NotifyKind::Console), Some(u)) => {
+                p.at(u.span(), format!("{npath}.url"), "console takes no url");
+                None
+            }
+            (Some(NotifyKind::Slack | NotifyKind::Webhook), None) => {
+                p.at(
+                    n.kind.span(),
+                    format!("{npath}.url"),
+                    format!("{} needs a url", n.kind.get_ref()),
+                );
+                None
+            }
+            (_, Some(u))
+                if !(u.get_ref().starts_with("http://") || u.get_ref().starts_with("https://")) =>
+            {
+                p.at(
+                    u.span(),
+                    format!("{npath}.url"),
+                    "must start with http:// or https://",
+                );
+                None
+            }
+            (Some(k), Some(u)) => match check_notify_url(*k, u.get_ref()) {
+                Ok(()) => Some(u.get_ref().clone()),
+                Err(e) => {
+                    p.at(u.span(), format!("{npath}.url"), e);
+                    None
+                }
+            },
+            (_, u) => u.as_ref().map(|u| u.get_ref().clone()),
+        };
+        let secret = resolve_secret(
+            p,
+            &n.secret,
+            &n.secret_env,
+            &npath,
+            n.kind.span(),
+            env,
+            false,
+        );
+        if let Some(sec) = &secret {
+            if kind != Some(NotifyKind::Webhook) {
+                p.at(
+                    n.kind.span(),
+                    format!("{npath}.secret"),
+                    "only webhook notifications are signed",
+                );
+            } else if let Err(e) = crate::signing::check_secret(sec.expose()) {
+                p.at(n.kind.span(), format!("{npath}.secret"), e);
+            }
+        }
+        let target = match (kind, url) {
+            (Some(NotifyKind::Console), _) => Some(Target::Console),
+            (Some(NotifyKind::Slack), Some(url)) => Some(Target::Slack { url }),
+            (Some(NotifyKind::Webhook), Some(url)) => Some(Target::Webhook { url, secret }),
+            _ => None,
+        };
+        let id = match &n.id {
+            Some(id) if !valid_notify_id(id.get_ref()) => {
+                p.at(
+                    id.span(),
+                    format!("{npath}.id"),
+                    "must be 1-40 of a-z, 0-9, _ and -, starting with a letter or digit",
+                );
+                None
+            }
+            Some(id) if ids.contains(id.get_ref()) => {
+                p.at(
+                    id.span(),
+                    format!("{npath}.id"),
+                    format!("duplicate notify id {:?} in team {name:?}", id.get_ref()),
+                );
+                None
+            }
+            Some(id) => Some(id.get_ref().clone()),
+            None => target.as_ref().map(|t| {
+                let base = derived_notify_id(t.kind(), t.url());
+                let mut id = base.clone();
+                let mut k = 1;
+                while ids.contains(&id) {
+                    k += 1;
+                    id = format!("{base}-{k}");
+                }
+                id
+            }),
+        };
+        if let Some(id) = &id {
+            ids.insert(id.clone());
+        }
+        let claim_action = match n.claim_button.as_ref().map(|b| (b, b.get_ref().as_str())) {
+            None | Some((_, "link")) => false,
+            Some((_, "action")) if kind == Some(NotifyKind::Slack) => true,
+            Some((b, "action")) => {
+                p.at(
+                    b.span(),
+                    format!("{npath}.claim_button"),
+                    "only Slack messages have an action button",
+                );
+                false
+            }
+            Some((b, other)) => {
+                p.at(
+                    b.span(),
+                    format!("{npath}.claim_button"),
+                    format!("{other:?}: expected \"link\" or \"action\""),
+                );
+                false
+            }
+        };
+        if let (Some(id), Some(target)) = (id, target) {
+            notify.push(Notify {
+                id,
+                target,
+                claim_action,
+            });
+        }
+    }
+    notify
+}
+
 /// `[outcomes]`: each list, when written, replaces the default; a reason is a short
 /// snake_case word (it is a report's column and an API value), once per list.
 fn outcomes_section(p: &mut Problems<'_>, raw: &RawOutcomes) -> OutcomeLists {
@@ -1787,143 +1936,7 @@ impl Config {
                     "has no [[team.notify]] entry",
                 );
             }
-            let mut notify = Vec::new();
-            let mut ids: BTreeSet<String> = BTreeSet::new();
-            for (j, n) in t.notify.iter().enumerate() {
-                let npath = format!("{path}.notify[{j}]");
-                let kind = match n.kind.get_ref().as_str() {
-                    "console" => Some(NotifyKind::Console),
-                    "slack" => Some(NotifyKind::Slack),
-                    "webhook" => Some(NotifyKind::Webhook),
-                    other => {
-                        p.at(
-                            n.kind.span(),
-                            format!("{npath}.kind"),
-                            format!("unknown notify kind {other:?}, expected one of: console, slack, webhook"),
-                        );
-                        None
-                    }
-                };
-                let url = match (&kind, &n.url) {
-                    (Some(NotifyKind::Console), Some(u)) => {
-                        p.at(u.span(), format!("{npath}.url"), "console takes no url");
-                        None
-                    }
-                    (Some(NotifyKind::Slack | NotifyKind::Webhook), None) => {
-                        p.at(
-                            n.kind.span(),
-                            format!("{npath}.url"),
-                            format!("{} needs a url", n.kind.get_ref()),
-                        );
-                        None
-                    }
-                    (_, Some(u))
-                        if !(u.get_ref().starts_with("http://")
-                            || u.get_ref().starts_with("https://")) =>
-                    {
-                        p.at(
-                            u.span(),
-                            format!("{npath}.url"),
-                            "must start with http:// or https://",
-                        );
-                        None
-                    }
-                    (Some(k), Some(u)) => match check_notify_url(*k, u.get_ref()) {
-                        Ok(()) => Some(u.get_ref().clone()),
-                        Err(e) => {
-                            p.at(u.span(), format!("{npath}.url"), e);
-                            None
-                        }
-                    },
-                    (_, u) => u.as_ref().map(|u| u.get_ref().clone()),
-                };
-                let secret = resolve_secret(
-                    &mut p,
-                    &n.secret,
-                    &n.secret_env,
-                    &npath,
-                    n.kind.span(),
-                    env,
-                    false,
-                );
-                if let Some(sec) = &secret {
-                    if kind != Some(NotifyKind::Webhook) {
-                        p.at(
-                            n.kind.span(),
-                            format!("{npath}.secret"),
-                            "only webhook notifications are signed",
-                        );
-                    } else if let Err(e) = crate::signing::check_secret(sec.expose()) {
-                        p.at(n.kind.span(), format!("{npath}.secret"), e);
-                    }
-                }
-                let target = match (kind, url) {
-                    (Some(NotifyKind::Console), _) => Some(Target::Console),
-                    (Some(NotifyKind::Slack), Some(url)) => Some(Target::Slack { url }),
-                    (Some(NotifyKind::Webhook), Some(url)) => Some(Target::Webhook { url, secret }),
-                    _ => None,
-                };
-                let id = match &n.id {
-                    Some(id) if !valid_notify_id(id.get_ref()) => {
-                        p.at(
-                            id.span(),
-                            format!("{npath}.id"),
-                            "must be 1-40 of a-z, 0-9, _ and -, starting with a letter or digit",
-                        );
-                        None
-                    }
-                    Some(id) if ids.contains(id.get_ref()) => {
-                        p.at(
-                            id.span(),
-                            format!("{npath}.id"),
-                            format!("duplicate notify id {:?} in team {name:?}", id.get_ref()),
-                        );
-                        None
-                    }
-                    Some(id) => Some(id.get_ref().clone()),
-                    None => target.as_ref().map(|t| {
-                        let base = derived_notify_id(t.kind(), t.url());
-                        let mut id = base.clone();
-                        let mut k = 1;
-                        while ids.contains(&id) {
-                            k += 1;
-                            id = format!("{base}-{k}");
-                        }
-                        id
-                    }),
-                };
-                if let Some(id) = &id {
-                    ids.insert(id.clone());
-                }
-                let claim_action = match n.claim_button.as_ref().map(|b| (b, b.get_ref().as_str()))
-                {
-                    None | Some((_, "link")) => false,
-                    Some((_, "action")) if kind == Some(NotifyKind::Slack) => true,
-                    Some((b, "action")) => {
-                        p.at(
-                            b.span(),
-                            format!("{npath}.claim_button"),
-                            "only Slack messages have an action button",
-                        );
-                        false
-                    }
-                    Some((b, other)) => {
-                        p.at(
-                            b.span(),
-                            format!("{npath}.claim_button"),
-                            format!("{other:?}: expected \"link\" or \"action\""),
-                        );
-                        false
-                    }
-                };
-                if let (Some(id), Some(target)) = (id, target) {
-                    notify.push(Notify {
-                        id,
-                        target,
-                        claim_action,
-                    });
-                }
-            }
+            let notify = notify_entries(&mut p, &t.notify, &path, &name, env);
             let extra = team_extras(&mut p, t, &path, &sources, env);
             let api_key = resolve_secret(
                 &mut p,
