@@ -30,6 +30,9 @@ set -euo pipefail
 
 MOTO_REQUIREMENT='moto[server,dynamodb,ssm]==5.2.5'
 MOTO_VERSION='5.2.5'
+# The Standard Webhooks reference verifier, in the same venv: the end-to-end tests check
+# the signatures of what handoff sends with it ($HANDOFF_PYTHON, exported by `start`).
+VERIFIER_REQUIREMENT='standardwebhooks==1.3.0'
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${MOTO_VENV:-$repo/.venv/moto}"
@@ -51,7 +54,7 @@ usage() {
 # extras (the marker is written only after a complete install of the requirement).
 installed() {
     [[ -x "$venv/bin/python" && -x "$venv/bin/moto_server" && -f "$marker" ]] || return 1
-    [[ "$(cat "$marker")" == "$MOTO_REQUIREMENT" ]] || return 1
+    [[ "$(cat "$marker")" == "$MOTO_REQUIREMENT $VERIFIER_REQUIREMENT" ]] || return 1
     local have
     have="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null)" ||
         return 1
@@ -73,8 +76,9 @@ install() {
     log "installing $MOTO_REQUIREMENT into $venv"
     rm -f "$marker"
     PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip install --quiet \
-        "$MOTO_REQUIREMENT" >&2 || die "pip install $MOTO_REQUIREMENT failed"
-    printf '%s' "$MOTO_REQUIREMENT" >"$marker"
+        "$MOTO_REQUIREMENT" "$VERIFIER_REQUIREMENT" >&2 ||
+        die "pip install $MOTO_REQUIREMENT $VERIFIER_REQUIREMENT failed"
+    printf '%s' "$MOTO_REQUIREMENT $VERIFIER_REQUIREMENT" >"$marker"
     installed || die "moto $MOTO_VERSION is not importable from $venv after installing it"
 }
 
@@ -144,6 +148,7 @@ export AWS_EC2_METADATA_DISABLED=true
 export AWS_CONFIG_FILE=/dev/null
 export AWS_SHARED_CREDENTIALS_FILE=/dev/null
 export HANDOFF_MOTO=1
+export HANDOFF_PYTHON=$venv/bin/python
 unset AWS_ENDPOINT_URL_DYNAMODB AWS_ENDPOINT_URL_DYNAMODB_STREAMS AWS_ENDPOINT_URL_SSM AWS_IGNORE_CONFIGURED_ENDPOINT_URLS AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
 EOF
 }

@@ -173,9 +173,37 @@ pub struct Received {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: Value,
+    /// The body as it arrived (what a signature covers).
+    pub raw: Vec<u8>,
 }
 
 impl Received {
+    /// Whether the Standard Webhooks reference library (`standardwebhooks`, PyPI, in
+    /// `$HANDOFF_PYTHON`: scripts/moto.sh installs it) accepts this request's signature
+    /// with `secret`. `None` when no such Python is configured.
+    pub fn verified_by_standardwebhooks(&self, secret: &str) -> Option<bool> {
+        let python = std::env::var("HANDOFF_PYTHON").ok()?;
+        let dir = tempfile::tempdir().unwrap();
+        let body = dir.path().join("body");
+        std::fs::write(&body, &self.raw).unwrap();
+        let script = "import sys\nfrom standardwebhooks.webhooks import Webhook\n\
+                      body = open(sys.argv[1], 'rb').read()\n\
+                      headers = {'webhook-id': sys.argv[3], 'webhook-timestamp': sys.argv[4], 'webhook-signature': sys.argv[5]}\n\
+                      Webhook(sys.argv[2]).verify(body, headers)\nprint('verified')\n";
+        let h = |n: &str| self.header(n).unwrap_or("").to_string();
+        let out = std::process::Command::new(python)
+            .arg("-c")
+            .arg(script)
+            .arg(&body)
+            .arg(secret)
+            .arg(h("webhook-id"))
+            .arg(h("webhook-timestamp"))
+            .arg(h("webhook-signature"))
+            .output()
+            .expect("run the standardwebhooks verifier");
+        Some(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("verified"))
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -233,6 +261,7 @@ impl Receiver {
                         .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
                         .collect(),
                     body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+                    raw: bytes.to_vec(),
                 });
                 axum::http::StatusCode::OK
             }

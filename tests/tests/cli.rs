@@ -150,6 +150,10 @@ fn config_check_accepts_the_example_and_lists_every_problem() {
             "HANDOFF_CRM_SECRET",
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         )
+        .env(
+            "HANDOFF_MARKETING_SECRET",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        )
         .env("HANDOFF_TYPEFORM_SECRET", "plain-secret-0123456789")
         .env("HANDOFF_SHOPIFY_SECRET", "plain-secret-0123456789")
         .env("HANDOFF_INTERCOM_SECRET", "plain-secret-0123456789")

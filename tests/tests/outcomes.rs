@@ -386,3 +386,111 @@ async fn the_claim_page_reports_the_outcome_after_the_claim() {
     assert_eq!(st, 403);
     s.stop();
 }
+
+/// The hand-back to marketing: nurture leads at once, rejected and lost ones when sales
+/// says so (with the reason), each signed as Standard Webhooks and checked with the
+/// reference library; won and accepted leads stay with sales.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn leads_not_for_sales_go_back_to_marketing_signed() {
+    use handoff_tests::load::HOOK_SECRET;
+    let recv = Receiver::start(0, 200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}\n[marketing]\nsend = [\"nurture\", \"rejected\", \"lost\"]\n[[marketing.notify]]\nkind = \"webhook\"\nurl = \"{}\"\nsecret = \"{HOOK_SECRET}\"\n",
+        config(&recv),
+        recv.url("/marketing")
+    );
+    let s = Server::start(Some(&text), &dir.path().join("data"));
+    let ev = event(Action::NewsletterSignup, "reader@example.com", None);
+    let (body, headers) = signed(standard::KIND, STD_SECRET, &ev, "news-1");
+    let (st, b) = post(&client(), &s.url("/hooks/b2b"), body, &headers).await;
+    assert_eq!((st, b["stage"].as_str()), (202, Some("nurture")), "{b}");
+    let nurture_id = b["lead_id"].as_str().unwrap().to_string();
+    let rejected = hot_lead(&s, "hb-rejected").await;
+    let lost = hot_lead(&s, "hb-lost").await;
+    let won = hot_lead(&s, "hb-won").await;
+    for (id, body) in [
+        (
+            &rejected,
+            json!({"outcome": "rejected", "reason": "no_budget"}),
+        ),
+        (&lost, json!({"outcome": "lost", "reason": "budget_cut"})),
+        (
+            &won,
+            json!({"outcome": "won", "amount": "10", "currency": "EUR"}),
+        ),
+    ] {
+        let (st, b) = outcome(&s, id, Some(ADMIN), body).await;
+        assert_eq!(st, 200, "{b}");
+    }
+    eventually(Duration::from_secs(20), || async {
+        let v: Vec<Received> = recv
+            .received()
+            .into_iter()
+            .filter(|r| r.path == "/marketing")
+            .collect();
+        (v.len() >= 3).then_some(v)
+    })
+    .await
+    .unwrap_or_else(|| panic!("three hand-backs: {:?}", recv.received()));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got: Vec<Received> = recv
+        .received()
+        .into_iter()
+        .filter(|r| r.path == "/marketing")
+        .collect();
+    assert_eq!(got.len(), 3, "won leads stay with sales: {got:?}");
+    let by_type = |t: &str| {
+        got.iter()
+            .find(|r| r.body["type"] == t)
+            .unwrap_or_else(|| panic!("no {t}: {got:?}"))
+    };
+    let n = by_type("lead.nurture");
+    assert_eq!(n.body["lead"]["id"], nurture_id.as_str());
+    assert_eq!(n.body["contact"]["email"], "reader@example.com");
+    assert!(n.body["contact"]["id"].as_str().unwrap().starts_with("ct_"));
+    assert!(n.body["reason"].as_str().is_some(), "{}", n.body);
+    let r = by_type("lead.rejected");
+    assert_eq!(
+        (r.body["lead"]["id"].as_str(), r.body["reason"].as_str()),
+        (Some(rejected.as_str()), Some("no_budget"))
+    );
+    let l = by_type("lead.lost");
+    assert_eq!(
+        (l.body["lead"]["id"].as_str(), l.body["reason"].as_str()),
+        (Some(lost.as_str()), Some("budget_cut"))
+    );
+    // each one verifiable with the Standard Webhooks reference library
+    match n.verified_by_standardwebhooks(HOOK_SECRET) {
+        Some(_) => {
+            for r in &got {
+                assert_eq!(
+                    r.verified_by_standardwebhooks(HOOK_SECRET),
+                    Some(true),
+                    "{r:?}"
+                );
+            }
+            let mut tampered = r.clone();
+            tampered.raw.extend_from_slice(b" ");
+            assert_eq!(
+                tampered.verified_by_standardwebhooks(HOOK_SECRET),
+                Some(false)
+            );
+        }
+        None => assert!(
+            std::env::var_os("HANDOFF_MOTO").is_none(),
+            "make test exports HANDOFF_PYTHON (scripts/moto.sh): the signatures must be checked"
+        ),
+    }
+    // the lead shows its hand-back among its deliveries
+    let l = lead(&s, &rejected).await;
+    assert!(
+        l["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "hand_back" && n["event"] == "rejected" && n["state"] == "sent"),
+        "{l}"
+    );
+    s.stop();
+}

@@ -240,6 +240,50 @@ pub struct Member {
     pub phone: Option<String>,
 }
 
+/// What `[marketing] send` hands back to marketing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HandBack {
+    /// Leads that are not (yet) for sales.
+    Nurture,
+    /// Contacts that became marketing-qualified.
+    Mql,
+    /// Leads sales rejected (with the reason).
+    Rejected,
+    /// Leads sales lost (with the reason).
+    Lost,
+}
+
+impl HandBack {
+    pub const ALL: [HandBack; 4] = [
+        HandBack::Nurture,
+        HandBack::Mql,
+        HandBack::Rejected,
+        HandBack::Lost,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandBack::Nurture => "nurture",
+            HandBack::Mql => "mql",
+            HandBack::Rejected => "rejected",
+            HandBack::Lost => "lost",
+        }
+    }
+}
+
+/// `[marketing]`: the leads handed back to marketing, and where they go.
+#[derive(Debug, Clone, Default)]
+pub struct Marketing {
+    pub send: BTreeSet<HandBack>,
+    pub notify: Vec<Notify>,
+}
+
+impl Marketing {
+    /// The notify entry `id` of `[[marketing.notify]]`.
+    pub fn notify_entry(&self, id: &str) -> Option<&Notify> {
+        self.notify.iter().find(|n| n.id == id)
+    }
+}
+
 /// `[outcomes]`: the reasons sales may give for a rejected or a lost lead. A list
 /// written here replaces the default one (it does not extend it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1060,6 +1104,7 @@ fn parse_raw(p: &mut Problems<'_>) -> Option<RawConfig> {
     let routing = root.remove("routing");
     let sources = root.remove("source");
     let teams = root.remove("team");
+    let marketing = root.remove("marketing");
     let before = p.list.len();
     // what is left: [readiness.*] and any unknown top-level key
     let mut raw: RawConfig = de_table(p, Spanned::new(span, DeValue::Table(root)), "")?;
@@ -1071,6 +1116,28 @@ fn parse_raw(p: &mut Problems<'_>) -> Option<RawConfig> {
     }
     if let Some(v) = routing {
         raw.routing = de_table(p, v, "routing").unwrap_or_default();
+    }
+    if let Some(v) = marketing {
+        let span = v.span();
+        match v.into_inner() {
+            DeValue::Table(mut t) => {
+                let notify = t.remove("notify");
+                let mut m: RawMarketing =
+                    de_table(p, Spanned::new(span, DeValue::Table(t)), "marketing")
+                        .unwrap_or_default();
+                for (j, n) in elements(p, notify, "marketing.notify")
+                    .into_iter()
+                    .enumerate()
+                {
+                    let npath = format!("marketing.notify[{j}]");
+                    if required(p, &n, &npath, &["kind"]) {
+                        m.notify.extend(de_table::<RawNotify>(p, n, &npath));
+                    }
+                }
+                raw.marketing = m;
+            }
+            _ => p.at(span, "marketing", "must be a table"),
+        }
     }
     for (i, v) in elements(p, sources, "source").into_iter().enumerate() {
         let path = format!("source[{i}]");
@@ -1251,6 +1318,7 @@ pub struct Config {
     pub delivery: DeliveryPolicy,
     pub routing: RoutingConfig,
     pub outcomes: OutcomeLists,
+    pub marketing: Marketing,
     /// `[slack]`: the signing secret of the Slack app whose Claim buttons post to
     /// `POST /slack/actions`.
     pub slack_signing_secret: Option<Secret>,
@@ -1297,6 +1365,8 @@ struct RawConfig {
     slack: RawSlack,
     #[serde(default)]
     outcomes: RawOutcomes,
+    #[serde(default)]
+    marketing: RawMarketing,
     #[serde(default)]
     source: Vec<RawSource>,
     #[serde(default)]
@@ -1364,6 +1434,14 @@ struct RawTeam {
     fallback: Option<Spanned<String>>,
     api_key: Option<Spanned<String>>,
     api_key_env: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarketing {
+    send: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(skip)]
+    notify: Vec<RawNotify>,
 }
 
 #[derive(Deserialize, Default)]
@@ -2037,12 +2115,46 @@ impl Config {
         }
 
         let outcomes = outcomes_section(&mut p, &raw.outcomes);
+        let marketing = {
+            let m = &raw.marketing;
+            let notify = notify_entries(&mut p, &m.notify, "marketing", "marketing", env);
+            let mut send = BTreeSet::new();
+            if let Some(list) = &m.send {
+                for (i, x) in list.get_ref().iter().enumerate() {
+                    match HandBack::ALL.iter().find(|h| h.as_str() == x.get_ref()) {
+                        Some(h) => {
+                            send.insert(*h);
+                        }
+                        None => p.at(
+                            x.span(),
+                            format!("marketing.send[{i}]"),
+                            format!("{:?}: expected nurture, mql, rejected or lost", x.get_ref()),
+                        ),
+                    }
+                }
+                if m.notify.is_empty() {
+                    p.at(
+                        list.span(),
+                        "marketing.notify",
+                        "[marketing] send needs a [[marketing.notify]] entry to send to",
+                    );
+                }
+            } else if !m.notify.is_empty() {
+                p.at(
+                    0..0,
+                    "marketing.send",
+                    "[[marketing.notify]] needs [marketing] send = [\"nurture\", \"mql\", \"rejected\", \"lost\"] (any of them)",
+                );
+            }
+            Marketing { send, notify }
+        };
 
         if !p.list.is_empty() {
             return Err(p.list);
         }
         Ok(Config {
             outcomes,
+            marketing,
             server: ServerConfig {
                 api_token,
                 public_url,
@@ -2663,6 +2775,49 @@ kind = "console"
         assert!(inbound.hours.is_always() && inbound.members.is_empty());
         // the default team takes every channel: nothing to warn about
         assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn marketing_hand_back_is_checked() {
+        const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let source = format!(
+            "[[source]]\nid = \"w\"\nprovider = \"standard\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"{WHSEC}\"\n"
+        );
+        let ok = format!(
+            "{source}[marketing]\nsend = [\"nurture\", \"lost\"]\n[[marketing.notify]]\nkind = \"webhook\"\nurl = \"https://mkt.example.test/in\"\nsecret = \"{WHSEC}\"\n"
+        );
+        let c = load(&ok).unwrap();
+        assert_eq!(
+            c.marketing.send.iter().copied().collect::<Vec<_>>(),
+            [HandBack::Nurture, HandBack::Lost]
+        );
+        assert_eq!(c.marketing.notify.len(), 1);
+        let msgs = |t: &str| -> String {
+            load(t)
+                .unwrap_err()
+                .iter()
+                .map(|p| format!("{p}\n"))
+                .collect()
+        };
+        let e = msgs(&ok.replace("\"lost\"]", "\"won\"]"));
+        assert!(
+            e.contains("marketing.send[1]: \"won\": expected nurture, mql, rejected or lost"),
+            "{e}"
+        );
+        let e = msgs(&format!("{source}[marketing]\nsend = [\"nurture\"]\n"));
+        assert!(e.contains("needs a [[marketing.notify]] entry"), "{e}");
+        let e = msgs(&format!(
+            "{source}[[marketing.notify]]\nkind = \"console\"\n"
+        ));
+        assert!(
+            e.contains("marketing.send: [[marketing.notify]] needs [marketing] send"),
+            "{e}"
+        );
+        let e = msgs(&ok.replace("https://mkt.example.test/in", "ftp://x"));
+        assert!(
+            e.contains("marketing.notify[0].url: must start with http://"),
+            "{e}"
+        );
     }
 
     #[test]

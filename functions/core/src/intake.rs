@@ -133,7 +133,23 @@ pub fn route(
     Option<(String, crate::routing::TeamState)>,
 ) {
     if lead.stage != Stage::Hot {
-        return (Vec::new(), None);
+        // not for sales: back to marketing, when [marketing] send says so
+        let why = lead.reasons.first().map(|r| r.detail.clone());
+        let jobs = crate::outbox::hand_back(
+            config,
+            crate::config::HandBack::Nurture,
+            why.as_deref(),
+            lead.received_at,
+        );
+        let outbox = jobs
+            .into_iter()
+            .map(|job| {
+                let mut n = Notification::new(&lead.id, job, now);
+                n.updated_at = now;
+                n
+            })
+            .collect();
+        return (outbox, None);
     }
     let d = crate::routing::decide_with(config, lead, now, states, sticky);
     let owner = d.route.team.as_deref().and_then(|t| config.team(t));

@@ -66,6 +66,15 @@ pub struct Outgoing<'a> {
     pub escalation: Option<String>,
     /// A reply to a Slack button click (the message, updated to show the claim).
     pub reply: bool,
+    /// A hand-back to marketing: `lead.{event}` with its reason.
+    pub hand_back: Option<HandBackNote>,
+}
+
+/// What a hand-back to marketing says: `nurture`, `mql`, `rejected` or `lost`, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandBackNote {
+    pub event: String,
+    pub reason: Option<String>,
 }
 
 /// A notification's claim link.
@@ -85,6 +94,25 @@ impl Outgoing<'_> {
     pub fn slack_body(&self) -> Value {
         if self.reply {
             return slack_claimed(self.lead);
+        }
+        if let Some(h) = &self.hand_back {
+            let mut v = slack_message(self.lead, &self.link, None);
+            let note = format!(
+                "Back to marketing: lead.{}{}",
+                h.event,
+                h.reason
+                    .as_deref()
+                    .map(|r| format!(" ({})", slack_escape(r)))
+                    .unwrap_or_default()
+            );
+            v["text"] = json!(format!("{note} — {}", v["text"].as_str().unwrap_or("")));
+            if let Some(blocks) = v["blocks"].as_array_mut() {
+                blocks.insert(
+                    0,
+                    json!({"type": "section", "text": {"type": "mrkdwn", "text": format!("*{note}*")}}),
+                );
+            }
+            return v;
         }
         let mut v = slack_message(self.lead, &self.link, self.mention.as_deref());
         let blocks = v["blocks"].as_array_mut().expect("blocks");
@@ -112,6 +140,14 @@ impl Outgoing<'_> {
     /// The console line, with the escalation and the claim link.
     pub fn console_text(&self) -> String {
         let mut line = console_line(self.lead, self.notification.team(), &self.link);
+        if let Some(h) = &self.hand_back {
+            let reason = h
+                .reason
+                .as_deref()
+                .map(|r| format!(" ({})", crate::mask::printable(r)))
+                .unwrap_or_default();
+            return format!("TO MARKETING lead.{}{reason} {line}", h.event);
+        }
         if let Some(note) = &self.escalation {
             line = format!("ESCALATED ({}) {line}", crate::mask::printable(note));
         }
@@ -123,6 +159,9 @@ impl Outgoing<'_> {
 
     /// The webhook body, with `claim_url` and `escalation` when there are.
     pub fn webhook_body(&self) -> Value {
+        if let Some(h) = &self.hand_back {
+            return hand_back_message(self.lead, self.notification, &self.link, h);
+        }
         let mut v = webhook_message(self.lead, self.notification, &self.link);
         if let Some(c) = &self.claim {
             v["claim_url"] = json!(c.url);
@@ -269,6 +308,30 @@ pub fn webhook_message(lead: &Lead, notification: &Notification, link: &str) -> 
         "link": link,
         "lead": lead,
         "readiness": lead.readiness(),
+    })
+}
+
+/// The hand-back to marketing (`[[marketing.notify]]` webhooks): `{"type":
+/// "lead.nurture"|"lead.mql"|"lead.rejected"|"lead.lost", "reason", "lead", "contact"}`.
+pub fn hand_back_message(
+    lead: &Lead,
+    notification: &Notification,
+    link: &str,
+    h: &HandBackNote,
+) -> Value {
+    json!({
+        "type": format!("lead.{}", h.event),
+        "notification_id": notification.id,
+        "reason": h.reason,
+        "link": link,
+        "lead": lead,
+        "contact": {
+            "id": lead.contact_id,
+            "email": lead.contact.email,
+            "phone": lead.contact.phone,
+            "name": lead.contact.name,
+            "company": lead.contact.company,
+        },
     })
 }
 

@@ -272,10 +272,20 @@ pub enum Recorded {
 /// steps safely). With `event_id`, an event recorded before is not recorded again.
 pub async fn record_event(
     store: &dyn LeadStore,
+    config: &crate::config::Config,
     lead_id: &str,
     outcome: Outcome,
     event_id: Option<&str>,
 ) -> Result<Recorded, OutcomeRefused> {
+    // a rejected or lost lead goes back to marketing with its reason, in the same write
+    let back = match outcome.state {
+        OutcomeState::Rejected => Some(crate::config::HandBack::Rejected),
+        OutcomeState::Lost => Some(crate::config::HandBack::Lost),
+        _ => None,
+    };
+    let jobs = back
+        .map(|b| crate::outbox::hand_back(config, b, outcome.reason.as_deref(), outcome.at))
+        .unwrap_or_default();
     for _ in 0..TRIES {
         let lead = store
             .get_lead(lead_id)
@@ -299,13 +309,11 @@ pub async fn record_event(
         entry.id = event_id.map(str::to_string);
         next.timeline.push(entry);
         next.outcome = Some(outcome.clone());
-        match store
-            .update_lead(LeadUpdate {
-                lead: next,
-                outbox: Vec::new(),
-            })
-            .await?
-        {
+        let outbox = jobs
+            .iter()
+            .map(|j| crate::store::Notification::new(lead_id, j.clone(), outcome.at))
+            .collect();
+        match store.update_lead(LeadUpdate { lead: next, outbox }).await? {
             Updated::Applied(l) => {
                 tracing::info!(
                     lead_id,
@@ -327,10 +335,11 @@ pub async fn record_event(
 /// [`record_event`] for an outcome reported once (the API, the claim page).
 pub async fn record(
     store: &dyn LeadStore,
+    config: &crate::config::Config,
     lead_id: &str,
     outcome: Outcome,
 ) -> Result<Lead, OutcomeRefused> {
-    match record_event(store, lead_id, outcome, None).await? {
+    match record_event(store, config, lead_id, outcome, None).await? {
         Recorded::Applied(l) | Recorded::Duplicate(l) => Ok(*l),
     }
 }

@@ -8,7 +8,7 @@
 //!   each function that needs it ([`Function`]: `ingest`, `api`, `dispatch`). Which
 //!   functions need a name follows from where the document references it
 //!   ([`readers`]): `[server] api_token_env` → api; `[[source]] secret_env` → ingest;
-//!   any `*_env` of a `[[team.notify]]` → dispatch; `[routing] link_secret_env` → api and
+//!   any `*_env` of a `[[team.notify]]` or `[[marketing.notify]]` → dispatch; `[routing] link_secret_env` → api and
 //!   dispatch; `[[team]] api_key_env` and `[slack] signing_secret_env` → api; any other
 //!   `*_env` → all three.
 //!
@@ -94,7 +94,7 @@ pub fn readers(tables: &[&str], key: &str) -> &'static [Function] {
     match (tables, key) {
         (["server"], "api_token_env") => &[Function::Api],
         (["source"], "secret_env") => &[Function::Ingest],
-        (["team", "notify"], _) => &[Function::Dispatch],
+        (["team", "notify"], _) | (["marketing", "notify"], _) => &[Function::Dispatch],
         // claim links are signed in notifications and verified by the claim routes
         (["routing"], "link_secret_env") => &[Function::Api, Function::Dispatch],
         (["team"], "api_key_env") | (["slack"], "signing_secret_env") => &[Function::Api],

@@ -415,21 +415,26 @@ pub fn outcome<'a>(app: &'a App, req: Request<'a>, p: Params<'a>) -> HandlerFutu
             Ok(o) => o,
             Err(problems) => return Ok(refused_page(&super::outcomes::invalid(problems))),
         };
-        match crate::outcomes::record(&*app.store, &lead.id, outcome).await {
-            Ok(lead) => Ok(page(
-                200,
-                "Outcome saved",
-                &format!(
-                    "<h1>Outcome saved</h1><p role=\"status\">{}</p>{}{}",
-                    e(&lead
-                        .outcome
-                        .as_ref()
-                        .map(crate::outcomes::describe)
-                        .unwrap_or_default()),
-                    lead_view(&lead, now),
-                    outcome_form(&config, &lead, p.get("token"))
-                ),
-            )),
+        match crate::outcomes::record(&*app.store, &config, &lead.id, outcome).await {
+            Ok(lead) => {
+                if let Some(w) = &app.waker {
+                    w();
+                }
+                Ok(page(
+                    200,
+                    "Outcome saved",
+                    &format!(
+                        "<h1>Outcome saved</h1><p role=\"status\">{}</p>{}{}",
+                        e(&lead
+                            .outcome
+                            .as_ref()
+                            .map(crate::outcomes::describe)
+                            .unwrap_or_default()),
+                        lead_view(&lead, now),
+                        outcome_form(&config, &lead, p.get("token"))
+                    ),
+                ))
+            }
             Err(err) => Ok(refused_page(&super::outcomes::refusal(err))),
         }
     })

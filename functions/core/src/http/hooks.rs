@@ -240,11 +240,18 @@ async fn outcome_event(
         Err(problems) => return refuse(400, "invalid_outcome", problems.join("; ")).await,
     };
     let event_id = format!("{source_id}:{delivery_id}");
-    match crate::outcomes::record_event(&*app.store, &lead.id, outcome, Some(&event_id)).await {
-        Ok(Recorded::Applied(l)) => Response::json(
-            200,
-            json!({"lead_id": l.id, "outcome": l.outcome, "duplicate": false}),
-        ),
+    match crate::outcomes::record_event(&*app.store, &config, &lead.id, outcome, Some(&event_id))
+        .await
+    {
+        Ok(Recorded::Applied(l)) => {
+            if let Some(w) = &app.waker {
+                w();
+            }
+            Response::json(
+                200,
+                json!({"lead_id": l.id, "outcome": l.outcome, "duplicate": false}),
+            )
+        }
         Ok(Recorded::Duplicate(l)) => Response::json(
             200,
             json!({"lead_id": l.id, "outcome": l.outcome, "duplicate": true}),

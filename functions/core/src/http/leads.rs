@@ -130,6 +130,9 @@ fn notified(notifications: &[Notification]) -> Vec<TimelineEntry> {
                     format!("{team}: SLA step {step} did not run")
                 }
                 Job::Escalate { .. } => return None,
+                Job::HandBack { event, target, .. } => {
+                    format!("marketing via {target} (lead.{event})")
+                }
             };
             match n.state {
                 DeliveryState::Sent => Some(TimelineEntry::new(n.updated_at, "notified", what)),

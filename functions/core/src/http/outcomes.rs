@@ -64,9 +64,13 @@ pub fn post<'a>(app: &'a App, req: Request<'a>, p: Params<'a>) -> HandlerFuture<
         let outcome = input
             .check(&config.outcomes, "api", Some(&who), app.clock.now())
             .map_err(invalid)?;
-        let lead = crate::outcomes::record(&*app.store, id, outcome)
+        let lead = crate::outcomes::record(&*app.store, &config, id, outcome)
             .await
             .map_err(refusal)?;
+        // a rejected or lost lead may have hand-back jobs to send
+        if let Some(w) = &app.waker {
+            w();
+        }
         Ok(Response::json(
             200,
             json!({"id": lead.id, "outcome": lead.outcome}),

@@ -88,6 +88,7 @@ impl Dispatcher {
                         claim,
                         escalation: crate::claims::escalation_note(&lead, *step),
                         reply: false,
+                        hand_back: None,
                     };
                     self.notifier.send(&out).await
                 }
@@ -128,6 +129,42 @@ impl Dispatcher {
                         claim: None,
                         escalation: None,
                         reply: true,
+                        hand_back: None,
+                    };
+                    self.notifier.send(&out).await
+                }
+            },
+            Job::HandBack {
+                event,
+                target,
+                reason,
+                ..
+            } => match (
+                config.marketing.notify_entry(target),
+                self.store.get_lead(&n.lead_id).await?,
+            ) {
+                (None, _) => Err(NotifyError::Permanent(format!(
+                    "[marketing] has no notify entry {target:?} any more"
+                ))),
+                (_, None) => Err(NotifyError::Permanent(format!(
+                    "lead {} not found",
+                    n.lead_id
+                ))),
+                (Some(entry), Some(lead)) => {
+                    let out = Outgoing {
+                        notification: n,
+                        entry,
+                        lead: &lead,
+                        link: lead_link(config, &lead),
+                        now: started,
+                        mention: None,
+                        claim: None,
+                        escalation: None,
+                        reply: false,
+                        hand_back: Some(crate::notify::HandBackNote {
+                            event: event.clone(),
+                            reason: reason.clone(),
+                        }),
                     };
                     self.notifier.send(&out).await
                 }

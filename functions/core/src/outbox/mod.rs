@@ -34,6 +34,16 @@ pub enum Job {
     /// Update the Slack message whose Claim button `team`'s rep pressed, through the
     /// `response_url` Slack gave with the click (to show who has the lead now).
     SlackReply { team: String, url: String },
+    /// Hand the lead back to marketing (`[marketing]`): post `lead.{event}` (`nurture`,
+    /// `mql`, `rejected`, `lost`) with `reason` to `[[marketing.notify]]` entry `target`.
+    /// `at` (unix milliseconds of the event) keeps two hand-backs of one lead apart.
+    HandBack {
+        event: String,
+        target: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        at: i64,
+    },
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -64,6 +74,13 @@ impl<'de> Deserialize<'de> for Job {
                 team: String,
                 url: String,
             },
+            HandBack {
+                event: String,
+                target: String,
+                #[serde(default)]
+                reason: Option<String>,
+                at: i64,
+            },
         }
         let mut fields = serde_json::Map::deserialize(d)?;
         if !fields.contains_key("kind") {
@@ -77,8 +94,47 @@ impl<'de> Deserialize<'de> for Job {
             Tagged::Notify { team, target, step } => Ok(Job::Notify { team, target, step }),
             Tagged::Escalate { team, step } => Ok(Job::Escalate { team, step }),
             Tagged::SlackReply { team, url } => Ok(Job::SlackReply { team, url }),
+            Tagged::HandBack {
+                event,
+                target,
+                reason,
+                at,
+            } => Ok(Job::HandBack {
+                event,
+                target,
+                reason,
+                at,
+            }),
         }
     }
+}
+
+/// What a hand-back job's `team()` is: marketing is no team, but its jobs are listed
+/// and filtered like a team's.
+pub const MARKETING: &str = "marketing";
+
+/// The hand-back jobs of `event` for `lead` at `at`, one per `[[marketing.notify]]`
+/// entry, when `[marketing] send` names it; none otherwise.
+pub fn hand_back(
+    config: &crate::config::Config,
+    event: crate::config::HandBack,
+    reason: Option<&str>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<Job> {
+    if !config.marketing.send.contains(&event) {
+        return Vec::new();
+    }
+    config
+        .marketing
+        .notify
+        .iter()
+        .map(|n| Job::HandBack {
+            event: event.as_str().to_string(),
+            target: n.id.clone(),
+            reason: reason.map(str::to_string),
+            at: at.timestamp_millis(),
+        })
+        .collect()
 }
 
 impl Job {
@@ -97,6 +153,9 @@ impl Job {
                 let h = hex::encode(sha2::Sha256::digest(url.as_bytes()));
                 format!("{team}.slack-reply-{}", &h[..12])
             }
+            Job::HandBack {
+                event, target, at, ..
+            } => format!("marketing.{event}.{target}.{at}"),
         }
     }
     pub fn notify(team: &str, target: &str) -> Job {
@@ -112,6 +171,7 @@ impl Job {
             Job::Notify { team, .. }
             | Job::Escalate { team, .. }
             | Job::SlackReply { team, .. } => team,
+            Job::HandBack { .. } => MARKETING,
         }
     }
 }
