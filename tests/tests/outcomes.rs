@@ -494,3 +494,81 @@ async fn leads_not_for_sales_go_back_to_marketing_signed() {
     );
     s.stop();
 }
+
+/// `max_open` counts a member's claimed leads without an outcome too: claiming keeps
+/// the slot, an outcome frees it, and so does `[routing] open_for` passing without one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_claimed_lead_holds_a_slot_until_its_outcome_or_open_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        r#"
+[server]
+api_token = "{ADMIN}"
+
+[routing]
+link_secret = "outcomes-test-link-secret-0123456789"
+open_for = "3s"
+
+[[source]]
+id = "b2b"
+provider = "standard"
+business = "b2b"
+channel = "web_form"
+secret = "{STD_SECRET}"
+
+[[team]]
+name = "sales"
+channels = ["web_form"]
+[[team.notify]]
+kind = "console"
+[[team.member]]
+name = "ana"
+max_open = 1
+[[team.member]]
+name = "bo"
+max_open = 1
+"#
+    );
+    let s = Server::start(Some(&text), &dir.path().join("data"));
+    let member = |l: &Value| l["route"]["member"].as_str().map(str::to_string);
+    let claim = |id: String, who: String| {
+        let url = s.url(&format!("/leads/{id}/claim"));
+        async move {
+            let r = client()
+                .post(url)
+                .bearer_auth(ADMIN)
+                .json(&json!({ "member": who }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+        }
+    };
+    let a = hot_lead(&s, "cap-a").await;
+    let x = member(&lead(&s, &a).await).expect("assigned");
+    claim(a.clone(), x.clone()).await;
+    // x's claimed lead still counts: the next lead goes to the other member
+    let b = hot_lead(&s, "cap-b").await;
+    let y = member(&lead(&s, &b).await).expect("assigned");
+    assert_ne!(x, y);
+    // both at capacity (x: claimed without outcome, y: unclaimed): nobody takes the next
+    let c = lead(&s, &hot_lead(&s, "cap-c").await).await;
+    assert_eq!(member(&c), None, "{c}");
+    let skipped = c["route"]["skipped"].to_string();
+    assert!(skipped.contains("at capacity (1 open)"), "{skipped}");
+    // the outcome frees x
+    let (st, _) = outcome(&s, &a, Some(ADMIN), json!({"outcome": "accepted"})).await;
+    assert_eq!(st, 200);
+    let d = hot_lead(&s, "cap-d").await;
+    assert_eq!(member(&lead(&s, &d).await), Some(x.clone()));
+    // claimed, no outcome: open_for (3 s) later the slot is free again
+    claim(d.clone(), x.clone()).await;
+    let e = lead(&s, &hot_lead(&s, "cap-e").await).await;
+    assert_eq!(member(&e), None, "x holds d, y holds b: {e}");
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let f = hot_lead(&s, "cap-f").await;
+    assert_eq!(member(&lead(&s, &f).await), Some(x.clone()), "released after open_for");
+    let l = lead(&s, &d).await;
+    assert_eq!(l["claim"]["released"], true, "{l}");
+    s.stop();
+}

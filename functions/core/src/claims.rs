@@ -31,6 +31,7 @@ pub fn due_at(config: &Config, job: &Job, now: DateTime<Utc>) -> DateTime<Utc> {
                 .and_then(|t| t.sla)
                 .unwrap_or_else(Duration::zero)
         }
+        Job::Release { .. } => now + config.routing.open_for,
         _ => now,
     }
 }
@@ -262,6 +263,8 @@ pub async fn claim(
             by: Some(member.to_string()),
             at: Some(now),
             seconds_to_claim: Some(took.num_seconds().max(0)),
+            team: Some(team.to_string()),
+            released: false,
             ..c
         });
         next.timeline.push(TimelineEntry::new(
@@ -269,21 +272,39 @@ pub async fn claim(
             "claimed",
             format!("by {team}/{member}, {} after it arrived", human(took)),
         ));
+        // the claimed lead counts in the claimer's max_open until its outcome, or
+        // open_for from now (the release job)
+        let release = Job::Release {
+            team: team.to_string(),
+            member: member.to_string(),
+        };
         let outbox = with
             .iter()
+            .chain(std::iter::once(&release))
             .map(|job| {
-                let mut n = Notification::new(lead_id, job.clone(), now);
+                let mut n = Notification::new(lead_id, job.clone(), due_at(config, job, now));
                 n.created_at = now;
                 n
             })
             .collect();
         match store.update_lead(LeadUpdate { lead: next, outbox }).await? {
             Updated::Applied(l) => {
-                // the rep it was assigned to has one open lead fewer
-                if let Some(r) = &lead.route {
-                    if let (Some(t), Some(m)) = (&r.team, &r.member) {
-                        shift_open(store, t, Some(m), None).await;
+                // the open lead moves from the rep it was assigned to to the claimer
+                let assigned = lead
+                    .route
+                    .as_ref()
+                    .and_then(|r| r.team.clone().zip(r.member.clone()));
+                match assigned {
+                    Some((t, m)) if t == team => {
+                        if m != member {
+                            shift_open(store, team, Some(&m), Some(member)).await;
+                        }
                     }
+                    Some((t, m)) => {
+                        shift_open(store, &t, Some(&m), None).await;
+                        shift_open(store, team, None, Some(member)).await;
+                    }
+                    None => shift_open(store, team, None, Some(member)).await,
                 }
                 tracing::info!(
                     lead_id,
@@ -301,6 +322,66 @@ pub async fn claim(
     Err(ClaimRefused::Store(StoreError::Unavailable(format!(
         "lead {lead_id} kept changing while it was claimed"
     ))))
+}
+
+/// The release job, due `[routing] open_for` after a claim: frees the claimer's
+/// `max_open` slot of lead `lead_id` unless its outcome freed it already (the flag
+/// `released`, written by a conditional update, makes it happen once). Returns what was
+/// done.
+pub async fn release(store: &dyn LeadStore, lead_id: &str) -> Result<String, StoreError> {
+    for _ in 0..TRIES {
+        let Some(lead) = store.get_lead(lead_id).await? else {
+            return Ok(format!("lead {lead_id} is gone"));
+        };
+        let Some(c) = lead
+            .claim
+            .clone()
+            .filter(|c| c.state == ClaimState::Claimed)
+        else {
+            return Ok("not claimed".into());
+        };
+        if c.released {
+            return Ok("released already (its outcome came)".into());
+        }
+        let mut next = lead.clone();
+        next.rev += 1;
+        if let Some(nc) = next.claim.as_mut() {
+            nc.released = true;
+        }
+        match store
+            .update_lead(LeadUpdate {
+                lead: next,
+                outbox: Vec::new(),
+            })
+            .await?
+        {
+            Updated::Applied(_) => {
+                if let (Some(t), Some(m)) = (&c.team, &c.by) {
+                    shift_open(store, t, Some(m), None).await;
+                }
+                return Ok("released: no outcome within open_for".into());
+            }
+            Updated::Changed => continue,
+            Updated::NotFound => return Ok(format!("lead {lead_id} is gone")),
+        }
+    }
+    Err(StoreError::Unavailable(format!(
+        "lead {lead_id} kept changing while its open slot was released"
+    )))
+}
+
+/// After an outcome was written with `released` set on its claim (see
+/// [`crate::outcomes::record_event`]): the claimer has one open lead fewer.
+pub async fn released_by_outcome(store: &dyn LeadStore, before: &Lead) {
+    if let Some(c) = before
+        .claim
+        .as_ref()
+        .filter(|c| c.state == ClaimState::Claimed && !c.released)
+    {
+        if let (Some(t), Some(m)) = (&c.team, &c.by) {
+            shift_open(store, t, Some(m), None).await;
+        }
+    }
 }
 
 /// Moves one open lead of `team` from member `from` to member `to` (either may be

@@ -322,6 +322,9 @@ pub struct RoutingConfig {
     /// A hot lead goes to the member who claimed the contact's previous lead this recent
     /// (when available). Zero turns it off.
     pub sticky: chrono::Duration,
+    /// A lead a member claimed counts in their `max_open` until its outcome is recorded,
+    /// or this long after the claim.
+    pub open_for: chrono::Duration,
 }
 
 impl Default for RoutingConfig {
@@ -332,6 +335,7 @@ impl Default for RoutingConfig {
             default_team: None,
             merge_window: chrono::Duration::minutes(10),
             sticky: chrono::Duration::days(30),
+            open_for: chrono::Duration::days(7),
         }
     }
 }
@@ -995,6 +999,15 @@ fn routing_section(
     ) {
         routing.sticky = d;
     }
+    if let Some(d) = duration_in(
+        p,
+        &r.open_for,
+        "routing.open_for",
+        chrono::Duration::seconds(1),
+        chrono::Duration::days(365),
+    ) {
+        routing.open_for = d;
+    }
     let find = |name: &str| teams.iter().find(|t| t.name == name);
     if let Some(d) = &r.default_team {
         match find(d.get_ref()) {
@@ -1481,6 +1494,7 @@ struct RawRouting {
     default_team: Option<Spanned<String>>,
     merge_window: Option<Spanned<String>>,
     sticky: Option<Spanned<String>>,
+    open_for: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

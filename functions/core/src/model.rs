@@ -367,6 +367,13 @@ pub struct Claim {
     pub had: Vec<String>,
     /// When the current holder (team, member) got it.
     pub assigned_at: DateTime<Utc>,
+    /// The team the claimer took it for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// The claimed lead no longer counts in the claimer's `max_open`: its outcome came,
+    /// or `[routing] open_for` passed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub released: bool,
 }
 
 impl Claim {
@@ -379,6 +386,8 @@ impl Claim {
             escalations: 0,
             had: Vec::new(),
             assigned_at: at,
+            team: None,
+            released: false,
         }
     }
 }

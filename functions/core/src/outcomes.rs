@@ -303,8 +303,17 @@ pub async fn record_event(
                 )));
             }
         }
+        let before = lead.clone();
         let mut next = lead;
         next.rev += 1;
+        // the claimer's max_open slot is free once the lead has an outcome
+        if let Some(c) = next
+            .claim
+            .as_mut()
+            .filter(|c| c.state == crate::model::ClaimState::Claimed)
+        {
+            c.released = true;
+        }
         let mut entry = TimelineEntry::new(outcome.at, "outcome", detail);
         entry.id = event_id.map(str::to_string);
         next.timeline.push(entry);
@@ -315,6 +324,7 @@ pub async fn record_event(
             .collect();
         match store.update_lead(LeadUpdate { lead: next, outbox }).await? {
             Updated::Applied(l) => {
+                crate::claims::released_by_outcome(store, &before).await;
                 tracing::info!(
                     lead_id,
                     outcome = outcome.state.as_str(),

@@ -129,7 +129,7 @@ fn notified(notifications: &[Notification]) -> Vec<TimelineEntry> {
                 Job::Escalate { team, step } if n.state == DeliveryState::Dead => {
                     format!("{team}: SLA step {step} did not run")
                 }
-                Job::Escalate { .. } => return None,
+                Job::Escalate { .. } | Job::Release { .. } => return None,
                 Job::HandBack { event, target, .. } => {
                     format!("marketing via {target} (lead.{event})")
                 }

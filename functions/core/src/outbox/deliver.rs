@@ -134,6 +134,10 @@ impl Dispatcher {
                     self.notifier.send(&out).await
                 }
             },
+            Job::Release { .. } => match crate::claims::release(&*self.store, &n.lead_id).await {
+                Ok(_) => Ok(()),
+                Err(e) => Err(NotifyError::Retryable(e.to_string())),
+            },
             Job::HandBack {
                 event,
                 target,

@@ -34,6 +34,9 @@ pub enum Job {
     /// Update the Slack message whose Claim button `team`'s rep pressed, through the
     /// `response_url` Slack gave with the click (to show who has the lead now).
     SlackReply { team: String, url: String },
+    /// A claimed lead stops counting in `member`'s `max_open` (`[routing] open_for`
+    /// after the claim), unless its outcome released it already.
+    Release { team: String, member: String },
     /// Hand the lead back to marketing (`[marketing]`): post `lead.{event}` (`nurture`,
     /// `mql`, `rejected`, `lost`) with `reason` to `[[marketing.notify]]` entry `target`.
     /// `at` (unix milliseconds of the event) keeps two hand-backs of one lead apart.
@@ -81,6 +84,10 @@ impl<'de> Deserialize<'de> for Job {
                 reason: Option<String>,
                 at: i64,
             },
+            Release {
+                team: String,
+                member: String,
+            },
         }
         let mut fields = serde_json::Map::deserialize(d)?;
         if !fields.contains_key("kind") {
@@ -94,6 +101,7 @@ impl<'de> Deserialize<'de> for Job {
             Tagged::Notify { team, target, step } => Ok(Job::Notify { team, target, step }),
             Tagged::Escalate { team, step } => Ok(Job::Escalate { team, step }),
             Tagged::SlackReply { team, url } => Ok(Job::SlackReply { team, url }),
+            Tagged::Release { team, member } => Ok(Job::Release { team, member }),
             Tagged::HandBack {
                 event,
                 target,
@@ -156,6 +164,7 @@ impl Job {
             Job::HandBack {
                 event, target, at, ..
             } => format!("marketing.{event}.{target}.{at}"),
+            Job::Release { team, member } => format!("{team}.release.{member}"),
         }
     }
     pub fn notify(team: &str, target: &str) -> Job {
@@ -170,7 +179,8 @@ impl Job {
         match self {
             Job::Notify { team, .. }
             | Job::Escalate { team, .. }
-            | Job::SlackReply { team, .. } => team,
+            | Job::SlackReply { team, .. }
+            | Job::Release { team, .. } => team,
             Job::HandBack { .. } => MARKETING,
         }
     }
