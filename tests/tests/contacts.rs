@@ -531,3 +531,92 @@ async fn a_double_submit_is_one_notification_and_a_returning_contact_gets_the_sa
     assert!(got.is_some(), "the returning contact's lead is notified");
     s.stop();
 }
+
+/// A contact turns MQL when its leads' points within the window reach the bar: its
+/// stage and when it changed are on `GET /contacts/{id}`, and marketing gets `lead.mql`
+/// once; a hot lead makes it sales-qualified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_contact_turns_mql_once_and_marketing_hears_of_it() {
+    use handoff_tests::load::HOOK_SECRET;
+    let recv = Receiver::start(0, 200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}\n[qualification.b2b]\nmql_score = 50\nmql_window = \"30d\"\n\n[marketing]\nsend = [\"mql\"]\n[[marketing.notify]]\nkind = \"webhook\"\nurl = \"{}\"\nsecret = \"{HOOK_SECRET}\"\n",
+        team_config(&recv),
+        recv.url("/marketing")
+    );
+    let s = Server::start(Some(&text), &dir.path().join("data"));
+    let nurture = |action, n: &str| {
+        let ev = event(action, "mia@example.com", None);
+        let n = n.to_string();
+        let s = &s;
+        async move { send(s, "web", standard::KIND, STD_SECRET, &ev, &n).await }
+    };
+    let first = nurture(Action::ContentDownload, "m1").await; // 30 points
+    let second = nurture(Action::NewsletterSignup, "m2").await; // 20 more: 50
+    nurture(Action::PageView, "m3").await; // already MQL: nothing new
+    eventually(std::time::Duration::from_secs(15), || async {
+        let v: Vec<Received> = recv
+            .received()
+            .into_iter()
+            .filter(|r| r.path == "/marketing")
+            .collect();
+        (!v.is_empty()).then_some(v)
+    })
+    .await
+    .expect("lead.mql");
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let got: Vec<Received> = recv
+        .received()
+        .into_iter()
+        .filter(|r| r.path == "/marketing")
+        .collect();
+    assert_eq!(got.len(), 1, "once: {got:?}");
+    let m = &got[0].body;
+    assert_eq!(m["type"], "lead.mql", "{m}");
+    assert_eq!(
+        m["lead"]["id"], second["lead_id"],
+        "the lead that made it: {m}"
+    );
+    assert!(
+        m["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("50 points within 30d"),
+        "{m}"
+    );
+    if let Some(ok) = got[0].verified_by_standardwebhooks(HOOK_SECRET) {
+        assert!(ok, "signed per Standard Webhooks");
+    }
+    let contact = lead(&s, first["lead_id"].as_str().unwrap()).await["contact_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let view = |c: String| {
+        let url = s.url(&format!("/contacts/{c}"));
+        async move { get(&client(), &url, Some(ADMIN)).await.1 }
+    };
+    let c = view(contact.clone()).await;
+    assert_eq!(c["stage"], "mql", "{c}");
+    let stages: Vec<&str> = c["stage_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["nurture", "mql"], "{c}");
+    assert_eq!(c["stage_changes"][1]["lead_id"], second["lead_id"]);
+    // a readiness action: sales-qualified
+    send(
+        &s,
+        "web",
+        standard::KIND,
+        STD_SECRET,
+        &event(Action::DemoRequest, "mia@example.com", None),
+        "m4",
+    )
+    .await;
+    let c = view(contact).await;
+    assert_eq!(c["stage"], "hot", "{c}");
+    s.stop();
+}

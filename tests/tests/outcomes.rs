@@ -567,7 +567,11 @@ max_open = 1
     assert_eq!(member(&e), None, "x holds d, y holds b: {e}");
     tokio::time::sleep(Duration::from_millis(4500)).await;
     let f = hot_lead(&s, "cap-f").await;
-    assert_eq!(member(&lead(&s, &f).await), Some(x.clone()), "released after open_for");
+    assert_eq!(
+        member(&lead(&s, &f).await),
+        Some(x.clone()),
+        "released after open_for"
+    );
     let l = lead(&s, &d).await;
     assert_eq!(l["claim"]["released"], true, "{l}");
     s.stop();

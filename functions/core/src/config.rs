@@ -240,6 +240,25 @@ pub struct Member {
     pub phone: Option<String>,
 }
 
+/// `[qualification.<business>]`: when a contact is marketing-qualified (MQL): its
+/// leads' scores within `mql_window` add up to `mql_score`, or one of `mql_actions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Qualification {
+    pub mql_score: u32,
+    pub mql_window: chrono::Duration,
+    pub mql_actions: BTreeSet<Action>,
+}
+
+impl Default for Qualification {
+    fn default() -> Self {
+        Qualification {
+            mql_score: 60,
+            mql_window: chrono::Duration::days(30),
+            mql_actions: BTreeSet::new(),
+        }
+    }
+}
+
 /// What `[marketing] send` hands back to marketing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HandBack {
@@ -1332,6 +1351,8 @@ pub struct Config {
     pub routing: RoutingConfig,
     pub outcomes: OutcomeLists,
     pub marketing: Marketing,
+    /// Per business type, the MQL definition (the default where none is written).
+    pub qualification: BTreeMap<Business, Qualification>,
     /// `[slack]`: the signing secret of the Slack app whose Claim buttons post to
     /// `POST /slack/actions`.
     pub slack_signing_secret: Option<Secret>,
@@ -1386,6 +1407,16 @@ struct RawConfig {
     team: Vec<RawTeam>,
     #[serde(default)]
     readiness: BTreeMap<Spanned<String>, RawRules>,
+    #[serde(default)]
+    qualification: BTreeMap<Spanned<String>, RawQualification>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQualification {
+    mql_score: Option<Spanned<i64>>,
+    mql_window: Option<Spanned<String>>,
+    mql_actions: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -2129,6 +2160,46 @@ impl Config {
         }
 
         let outcomes = outcomes_section(&mut p, &raw.outcomes);
+        let mut qualification: BTreeMap<Business, Qualification> = Business::ALL
+            .iter()
+            .map(|b| (*b, Qualification::default()))
+            .collect();
+        for (b, q) in &raw.qualification {
+            let path = format!("qualification.{}", b.get_ref());
+            let Some(business) = parse_enum::<Business>(&mut p, b, path.clone()) else {
+                continue;
+            };
+            let mut def = Qualification::default();
+            if let Some(sc) = &q.mql_score {
+                match u32::try_from(*sc.get_ref()) {
+                    Ok(v) if (1..=10_000).contains(&v) => def.mql_score = v,
+                    _ => p.at(
+                        sc.span(),
+                        format!("{path}.mql_score"),
+                        "must be 1 to 10000 (points: each lead adds its score)",
+                    ),
+                }
+            }
+            if let Some(w) = duration_in(
+                &mut p,
+                &q.mql_window,
+                &format!("{path}.mql_window"),
+                chrono::Duration::hours(1),
+                chrono::Duration::days(365),
+            ) {
+                def.mql_window = w;
+            }
+            if let Some(list) = &q.mql_actions {
+                for (j, a) in list.get_ref().iter().enumerate() {
+                    if let Some(a) =
+                        parse_enum::<Action>(&mut p, a, format!("{path}.mql_actions[{j}]"))
+                    {
+                        def.mql_actions.insert(a);
+                    }
+                }
+            }
+            qualification.insert(business, def);
+        }
         let marketing = {
             let m = &raw.marketing;
             let notify = notify_entries(&mut p, &m.notify, "marketing", "marketing", env);
@@ -2169,6 +2240,7 @@ impl Config {
         Ok(Config {
             outcomes,
             marketing,
+            qualification,
             server: ServerConfig {
                 api_token,
                 public_url,
@@ -2219,6 +2291,30 @@ impl Config {
                 ch.join(", "),
                 kinds.join(", ")
             ));
+        }
+        // the shared definition, in words: what is an MQL, what is hot (SQL)
+        let businesses: BTreeSet<Business> = self
+            .sources
+            .values()
+            .filter(|s| s.purpose == SourcePurpose::Leads)
+            .map(|s| s.business)
+            .collect();
+        for b in businesses {
+            let q = self.qualification.get(&b).cloned().unwrap_or_default();
+            let r = self.rules.for_business(b);
+            let hot: Vec<&str> = r.hot_actions.iter().map(|a| a.as_str()).collect();
+            let mut line = format!(
+                "\n  {b}: a lead is hot (sales-qualified) on {}{}; a contact is an MQL at {} points within {} (each lead adds its score)",
+                if hot.is_empty() { "no action".to_string() } else { hot.join(", ") },
+                if r.text { ", or a message asking to buy (price, quote, demo, visit, start)" } else { "" },
+                q.mql_score,
+                human(q.mql_window)
+            );
+            if !q.mql_actions.is_empty() {
+                let a: Vec<&str> = q.mql_actions.iter().map(|a| a.as_str()).collect();
+                line.push_str(&format!(", or on {}", a.join(", ")));
+            }
+            s.push_str(&line);
         }
         let unrouted: Vec<_> = self
             .sources
@@ -2857,6 +2953,33 @@ kind = "console"
             c.summary().contains("source crm: standard / outcomes"),
             "{}",
             c.summary()
+        );
+        assert!(
+            c.summary().contains(
+                "b2b: a lead is hot (sales-qualified) on demo_request, price_list_download, proposal_request, call_request, quote_request, \
+                 or a message asking to buy (price, quote, demo, visit, start); a contact is an MQL at 60 points within 30d"
+            ),
+            "{}",
+            c.summary()
+        );
+        let q = load(&format!("{ok}[qualification.b2b]\nmql_score = 45\nmql_window = \"14d\"\nmql_actions = [\"content_download\"]\n")).unwrap();
+        assert!(
+            q.summary().contains(
+                "MQL at 45 points within 14d (each lead adds its score), or on content_download"
+            ),
+            "{}",
+            q.summary()
+        );
+        let e = format!(
+            "{:?}",
+            load(&format!(
+                "{ok}[qualification.b2b]\nmql_score = 0\nmql_actions = [\"dance\"]\n"
+            ))
+            .unwrap_err()
+        );
+        assert!(
+            e.contains("mql_score") && e.contains("mql_actions[0]"),
+            "{e}"
         );
 
         let bad = ok

@@ -226,6 +226,98 @@ pub fn make_touch(lead: &mut Lead, first: &Lead, merge_window: chrono::Duration)
     ];
 }
 
+/// One change of a contact's stage: `nurture` (its first lead), `mql` (marketing-
+/// qualified), `hot` (sales-qualified: a hot lead), with the lead that made it and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StageChange {
+    pub stage: &'static str,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub lead_id: String,
+    pub why: String,
+}
+
+/// A contact's stages over its `leads` (any order), oldest first: `nurture` at the
+/// first lead; `mql` when, per the lead's business's `[qualification]`, its score and
+/// those of the contact's leads within `mql_window` before it reach `mql_score`, or its
+/// action is one of `mql_actions`; `hot` at the first hot lead (straight from nurture
+/// when no MQL came first). Stages only go up.
+pub fn stages(config: &crate::config::Config, leads: &[Lead]) -> Vec<StageChange> {
+    let mut sorted: Vec<&Lead> = leads.iter().collect();
+    sorted.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+    let mut out: Vec<StageChange> = Vec::new();
+    for (i, l) in sorted.iter().enumerate() {
+        let change = |stage, why: String| StageChange {
+            stage,
+            at: l.received_at,
+            lead_id: l.id.clone(),
+            why,
+        };
+        if out.is_empty() && l.stage != crate::model::Stage::Hot {
+            out.push(change(
+                "nurture",
+                format!("{} via {}", l.action, l.source_id),
+            ));
+        }
+        let now = out.last().map(|c| c.stage);
+        if l.stage == crate::model::Stage::Hot {
+            out.push(change(
+                "hot",
+                format!(
+                    "{} via {}: a hot lead (sales-qualified)",
+                    l.action, l.source_id
+                ),
+            ));
+            break;
+        }
+        if now == Some("mql") {
+            continue;
+        }
+        let Some(q) = config.qualification.get(&l.business) else {
+            continue;
+        };
+        if q.mql_actions.contains(&l.action) {
+            out.push(change(
+                "mql",
+                format!("{} is an MQL action for {}", l.action, l.business),
+            ));
+            continue;
+        }
+        let from = l.received_at - q.mql_window;
+        let points: u32 = sorted[..=i]
+            .iter()
+            .filter(|x| x.received_at >= from)
+            .map(|x| u32::from(x.score))
+            .sum();
+        if points >= q.mql_score {
+            out.push(change(
+                "mql",
+                format!(
+                    "{points} points within {} (the bar for {}: {})",
+                    crate::claims::human(q.mql_window),
+                    l.business,
+                    q.mql_score
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Whether `new` (a nurture lead) makes its contact, with `earlier` leads, an MQL now:
+/// the reason when it does.
+pub fn turns_mql(config: &crate::config::Config, earlier: &[Lead], new: &Lead) -> Option<String> {
+    let before = stages(config, earlier);
+    if before.iter().any(|c| c.stage != "nurture") {
+        return None;
+    }
+    let mut all: Vec<Lead> = earlier.to_vec();
+    all.push(new.clone());
+    stages(config, &all)
+        .into_iter()
+        .find(|c| c.stage == "mql" && c.lead_id == new.id)
+        .map(|c| c.why)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +360,51 @@ mod tests {
 
         assert_eq!(identify(&contact(Some("not an email"), None), None), None);
         assert!(is_region("DE") && !is_region("XX"));
+    }
+
+    #[test]
+    fn a_contact_becomes_mql_by_points_in_the_window_or_by_action_then_hot() {
+        use crate::model::{Action, Stage};
+        let text = "[[source]]\nid = \"s\"\nprovider = \"standard\"\nbusiness = \"b2b\"\nchannel = \"web_form\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n\
+                    [qualification.b2b]\nmql_score = 50\nmql_window = \"7d\"\nmql_actions = [\"form_submission\"]\n";
+        let config = crate::config::Config::from_toml_str(text, "t.toml", &|_| None).unwrap();
+        let t0 = crate::store::contract::t0();
+        let lead = |n: &str, days: i64, action: Action, stage: Stage, score: u8| {
+            let mut l = crate::store::contract::sample_new_lead(
+                "s",
+                n,
+                stage,
+                t0 + chrono::Duration::days(days),
+            )
+            .lead;
+            l.action = action;
+            l.score = score;
+            l
+        };
+        let a = lead("a", 0, Action::ContentDownload, Stage::Nurture, 30);
+        let b = lead("b", 10, Action::ContentDownload, Stage::Nurture, 30);
+        // 30 + 30 but ten days apart: not within the 7-day window
+        assert_eq!(turns_mql(&config, std::slice::from_ref(&a), &b), None);
+        let c = lead("c", 12, Action::NewsletterSignup, Stage::Nurture, 20);
+        let why = turns_mql(&config, &[a.clone(), b.clone()], &c).expect("mql");
+        assert!(why.starts_with("50 points within 7d"), "{why}");
+        // once MQL, not again
+        let d = lead("d", 13, Action::PageView, Stage::Nurture, 10);
+        assert_eq!(
+            turns_mql(&config, &[a.clone(), b.clone(), c.clone()], &d),
+            None
+        );
+        // an MQL action does it at once
+        let f = lead("f", 0, Action::FormSubmission, Stage::Nurture, 30);
+        assert!(turns_mql(&config, &[], &f)
+            .unwrap()
+            .contains("is an MQL action for b2b"));
+        // the stages, and hot on top
+        let h = lead("h", 14, Action::DemoRequest, Stage::Hot, 80);
+        let s: Vec<&str> = stages(&config, &[h, c, a, b, d])
+            .iter()
+            .map(|c| c.stage)
+            .collect();
+        assert_eq!(s, ["nurture", "mql", "hot"]);
     }
 }

@@ -40,6 +40,8 @@ pub fn get<'a>(app: &'a App, _: Request<'a>, p: Params<'a>) -> HandlerFuture<'a>
             .get(&latest.source_id)
             .and_then(|s| s.default_region.clone());
         let who = crate::contacts::identify(&latest.contact, region.as_deref());
+        let config = app.config();
+        let changes = crate::contacts::stages(&config, &leads);
         let mut sources: Vec<&str> = leads.iter().map(|l| l.source_id.as_str()).collect();
         sources.sort_unstable();
         sources.dedup();
@@ -51,6 +53,8 @@ pub fn get<'a>(app: &'a App, _: Request<'a>, p: Params<'a>) -> HandlerFuture<'a>
                 "phone": who.as_ref().and_then(|w| w.phone.clone()),
                 "name": leads.iter().find_map(|l| l.contact.name.clone()),
                 "company": leads.iter().find_map(|l| l.contact.company.clone()),
+                "stage": changes.last().map(|c| c.stage),
+                "stage_changes": changes,
                 "sources": sources,
                 "first_seen": leads.last().map(|l| l.received_at),
                 "last_seen": latest.received_at,

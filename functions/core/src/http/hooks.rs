@@ -93,6 +93,41 @@ async fn ingest(app: &App, source_id: &str, req: &Request<'_>) -> Response {
             }
             None => (lead, outbox, state, prior.sticky),
         }
+    } else if lead.contact_id.is_some()
+        && config
+            .marketing
+            .send
+            .contains(&crate::config::HandBack::Mql)
+    {
+        // a nurture lead that makes its contact marketing-qualified: lead.mql to marketing
+        let earlier = match app
+            .store
+            .list_leads(&crate::store::LeadQuery {
+                limit: 200,
+                contact: lead.contact_id.clone(),
+                ..Default::default()
+            })
+            .await
+        {
+            Ok(p) => p.items,
+            Err(e) => {
+                tracing::error!(source_id, delivery_id = %delivery_id, error = %e, "store unavailable");
+                return ApiError::store_unavailable().into();
+            }
+        };
+        let earlier: Vec<Lead> = earlier.into_iter().filter(|l| l.id != lead.id).collect();
+        let mut outbox = outbox;
+        if let Some(why) = crate::contacts::turns_mql(&config, &earlier, &lead) {
+            for job in crate::outbox::hand_back(
+                &config,
+                crate::config::HandBack::Mql,
+                Some(&why),
+                lead.received_at,
+            ) {
+                outbox.push(crate::store::Notification::new(&lead.id, job, now));
+            }
+        }
+        (lead, outbox, state, None)
     } else {
         (lead, outbox, state, None)
     };
